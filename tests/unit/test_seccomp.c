@@ -28,6 +28,10 @@
 
 #include "linux/seccomp_filter.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 static void set_nnp(void)
 {
 	cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0, "PR_SET_NO_NEW_PRIVS: %s",
@@ -36,6 +40,12 @@ static void set_nnp(void)
 
 static void install(struct seccomp_options o)
 {
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer stops the world with ptrace at exit, which
+	 * restrict_extras refuses: check for leaks now, while it still can. */
+	if (o.restrict_extras)
+		__lsan_do_leak_check();
+#endif
 	set_nnp();
 	int r = seccomp_install(&o);
 	cr_assert_eq(r, 0, "seccomp_install: %s", strerror(-r));
