@@ -35,9 +35,11 @@ int seccomp_filter_build(const struct seccomp_options *o, scmp_filter_ctx *ret_c
 
 /* Writes the filter for O as raw classic BPF (an array of struct
  * sock_filter) to a sealed memfd, positioned at offset 0, for
- * `bwrap --seccomp FD`. The fd is O_CLOEXEC: the bwrap backend dup2()s it
- * onto the number it names in --seccomp in the child that execs bwrap, and
- * dup2() clears FD_CLOEXEC on the copy, so it reaches bwrap and nothing else.
+ * `bwrap --seccomp FD`. The fd is O_CLOEXEC, and the bwrap backend clears
+ * that in the child that execs bwrap, so the fd reaches bwrap and no other
+ * program: it dup2()s the fd onto the number it names in --seccomp (dup2()
+ * clears FD_CLOEXEC on the copy), or, when the fd already has that number and
+ * dup2() would do nothing, clears the flag with fcntl(F_SETFD, 0).
  * Returns 0 or -errno. */
 int seccomp_export_memfd(const struct seccomp_options *o, int *ret_fd);
 
