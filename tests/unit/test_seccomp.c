@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
-#include <linux/if_ether.h>
 #include <linux/keyctl.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
@@ -24,7 +23,6 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <arpa/inet.h>
 
 #include "linux/seccomp_filter.h"
 
