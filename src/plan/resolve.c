@@ -322,7 +322,8 @@ static int resolve_profile_entry(struct resolver *r, const struct fs_entry *fe)
 	case SPECIAL_MINIMAL:
 		for (size_t i = 0; i < ELEMENTSOF(minimal_paths); i++) {
 			struct stat st;
-			if (lstat(minimal_paths[i], &st) < 0)
+			/* stat, not lstat: a dangling /lib64 link grants nothing. */
+			if (stat(minimal_paths[i], &st) < 0)
 				continue;
 			int k = add_resolved(r, fe, minimal_paths[i], NULL, ":minimal");
 			if (k < 0)
@@ -371,7 +372,10 @@ static int resolve_profile_entry(struct resolver *r, const struct fs_entry *fe)
 	}
 }
 
-/* Adds workspace root RAW unless it is missing (warning) or already listed. */
+/* Adds workspace root RAW unless it is missing (warning) or already listed.
+ * Unlike the working directory, which the command is started in and so is
+ * taken as it canonically is, an extra root is checked for symlinks like
+ * any writable entry. */
 static int add_workspace_root(struct resolver *r, const char *raw, bool relative_to_cwd)
 {
 	_cleanup_free_ char *abs = NULL;
@@ -390,11 +394,11 @@ static int add_workspace_root(struct resolver *r, const char *raw, bool relative
 				  "with '~'",
 				  raw, r->profile->name);
 
-	k = canonical_resolve(abs, &c);
+	/* Checked like any writable entry: a previous run may have planted
+	 * this root as a symlink inside what it could write. */
+	k = canonicalize(r, abs, true, false, (struct source_location){ 0 }, &c);
 	if (k < 0)
-		return error_setf_errno(r->reterr, k, NULL, 0, 0,
-					"cannot resolve workspace root '%s': %s", raw,
-					strerror(-k));
+		return k;
 	if (!c->exists) {
 		warnf(r, "workspace root %s does not exist; skipped", c->path);
 		return 0;
@@ -421,9 +425,12 @@ static int resolve_workspace_roots(struct resolver *r)
 		abs = xstrdup(cwd);
 	else {
 		_cleanup_free_ char *here = getcwd(NULL, 0);
-		if (!here)
-			return error_setf_errno(r->reterr, -errno, NULL, 0, 0,
-						"cannot get the current directory: %m");
+		if (!here) {
+			k = -errno;
+			return error_setf_errno(r->reterr, k, NULL, 0, 0,
+						"cannot get the current directory: %s",
+						strerror(-k));
+		}
 		abs = path_join(here, cwd);
 	}
 	k = canonical_resolve(abs, &c);
@@ -554,8 +561,13 @@ static int protect_gitdir(struct resolver *r, const char *root, struct source_lo
 	_cleanup_canonical_free_ struct canonical *cx = NULL;
 	int k;
 
+	/* A .git we cannot read is not skipped: the gitdir it names would be
+	 * left writable. */
 	k = read_pointer_file(root, ".git", "gitdir:", &gitdir);
-	if (k < 0 || !gitdir)
+	if (k < 0)
+		return error_setf_errno(r->reterr, k, where.file, where.line, where.column,
+					"cannot read %s: %s", dotgit, strerror(-k));
+	if (!gitdir)
 		return 0;
 	x = path_join(root, gitdir); /* relative to the directory holding .git */
 	_cleanup_free_ char *spec = xasprintf("gitdir of %s", dotgit);
@@ -567,7 +579,10 @@ static int protect_gitdir(struct resolver *r, const char *root, struct source_lo
 	if (k < 0 || !cx->exists)
 		return 0;
 	k = read_pointer_file(cx->path, "commondir", NULL, &commondir);
-	if (k < 0 || !commondir)
+	if (k < 0)
+		return error_setf_errno(r->reterr, k, where.file, where.line, where.column,
+					"cannot read %s/commondir: %s", cx->path, strerror(-k));
+	if (!commondir)
 		return 0;
 	common = path_join(cx->path, commondir); /* relative to the gitdir */
 	_cleanup_free_ char *cspec = xasprintf("commondir of %s", dotgit);

@@ -15,8 +15,8 @@
 
 bool glob_match(const char *pattern, const char *path);
 /* Checks that PATTERN is well formed (not empty, no unterminated class, no
- * '/' inside a class, no trailing or '/'-escaping backslash). On failure returns -EINVAL and sets *RET_WHY to a static
- * description. */
+ * '/' inside a class, no trailing or '/'-escaping backslash). On failure
+ * returns -EINVAL and sets *RET_WHY to a static description. */
 int glob_validate(const char *pattern, const char **ret_why);
 /* The longest leading directory of PATTERN with no metacharacter in it:
  * the place a scan for matches starts (the pattern "/r/" "**" "/x.env" gives "/r").

@@ -67,9 +67,10 @@ static const struct {
 Test(path, join_table)
 {
 	for (size_t i = 0; i < ELEMENTSOF(join_cases); i++) {
-		char *got = path_join(join_cases[i].base, join_cases[i].rel);
+		const char *rel = join_cases[i].rel;
+		char *got = path_join(join_cases[i].base, rel);
 		cr_expect_str_eq(got, join_cases[i].want, "case %zu (%s + %s)", i,
-				 join_cases[i].base, join_cases[i].rel ? join_cases[i].rel : "NULL");
+				 join_cases[i].base, rel ? rel : "NULL");
 		free(got);
 	}
 }

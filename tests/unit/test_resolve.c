@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "plan/canonical.h"
 #include "plan/resolve.h"
 #include "util/path.h"
 #include "util/strv.h"
@@ -192,6 +193,62 @@ static bool has_warning(const struct policy *pol, const char *text)
 		if (strstr(*w, text))
 			return true;
 	return false;
+}
+
+/* ---- canonical_resolve ------------------------------------------------ */
+
+Test(resolve, canonical_walk_table)
+{
+	mkdirs(P("a/b"));
+	write_file(P("a/file"), "x");
+	make_link("b", P("a/rel"));           /* relative, same directory */
+	make_link(P("a/b"), P("abs"));        /* absolute */
+	make_link("../a/b/../b", P("a/up"));  /* ".." inside a target is physical */
+	make_link("rel", P("a/chain"));       /* a link to a link */
+	make_link("missing/deeper", P("a/dangling"));
+	make_link("loop2", P("loop1"));
+	make_link("loop1", P("loop2"));
+
+	struct {
+		const char *in;
+		const char *want;
+		bool exists;
+		size_t n_links;
+	} cases[] = {
+		{ P("a/b"), P("a/b"), true, 0 },
+		{ P("a/./b/"), P("a/b"), true, 0 },
+		{ P("a/rel"), P("a/b"), true, 1 },
+		{ P("a/rel/new/x"), P("a/b/new/x"), false, 1 },
+		{ P("abs"), P("a/b"), true, 1 },
+		{ P("a/up"), P("a/b"), true, 1 },
+		{ P("a/chain"), P("a/b"), true, 2 },
+		{ P("a/dangling"), P("a/missing/deeper"), false, 1 },
+		{ P("a/file/x"), P("a/file/x"), false, 0 },
+		{ P("a/nope/../b"), P("a/b"), true, 0 }, /* the input is normalised first */
+		{ "/", "/", true, 0 },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct canonical *c = NULL;
+		int r = canonical_resolve(cases[i].in, &c);
+		cr_assert_eq(r, 0, "case %zu (%s): %s", i, cases[i].in, strerror(-r));
+		cr_expect_str_eq(c->path, cases[i].want, "case %zu (%s)", i, cases[i].in);
+		cr_expect_eq(c->exists, cases[i].exists, "case %zu (%s)", i, cases[i].in);
+		cr_expect_eq(c->n_links, cases[i].n_links, "case %zu (%s)", i, cases[i].in);
+		canonical_free(c);
+	}
+
+	struct canonical *c = NULL;
+	cr_assert_eq(canonical_resolve(P("a/chain"), &c), 0);
+	cr_expect_str_eq(c->links[0].link, P("a/chain"));
+	cr_expect_str_eq(c->links[0].target, "rel");
+	cr_expect_str_eq(c->links[1].link, P("a/rel"));
+	cr_expect_str_eq(c->links[1].target, "b");
+	canonical_free(c);
+
+	c = NULL;
+	cr_expect_eq(canonical_resolve(P("loop1"), &c), -ELOOP);
+	cr_expect_null(c);
+	cr_expect_eq(canonical_resolve("relative", &c), -EINVAL);
 }
 
 /* ---- the two required tables ---------------------------------------- */
@@ -447,6 +504,34 @@ Test(resolve, workspace_subpaths_over_every_root)
 	cr_expect_str_eq(entry(pol, P("a/docs"), false)->spec, ":workspace_roots/docs");
 	cr_expect_str_eq(entry(pol, P("a"), false)->spec, ":workspace_roots");
 	policy_free(pol);
+	profile_free(p);
+}
+
+Test(resolve, extra_workspace_root_through_symlink)
+{
+	/* Without :slash_tmp: the test directory lives in /tmp. */
+	struct profile *p = profile_new("ws");
+	add(p, ":root", ACCESS_READ);
+	add_ws(p, ".", ACCESS_WRITE);
+	mkdirs(P("ws"));
+	mkdirs(P("outside"));
+	make_link(P("outside"), P("alias"));
+	make_link(P("outside"), P("ws/lib"));
+
+	/* A symlink in a read-only place is followed. */
+	char *const ok[] = { P("alias"), NULL };
+	struct resolve_env env = { .cwd = P("ws"), .workspace_roots = ok };
+	struct policy *pol = resolve_ok(p, &env);
+	cr_expect_str_eq(pol->workspace_roots[1], P("outside"));
+	cr_expect_eq(policy_access(pol, P("outside/x"), NULL), ACCESS_WRITE);
+	policy_free(pol);
+
+	/* One inside the writable cwd could have been planted by a previous run. */
+	char *const planted[] = { "lib", NULL };
+	env.workspace_roots = planted;
+	const char *msg = resolve_fail(p, &env);
+	cr_expect(strstr(msg, S("(%s -> %s)", P("ws/lib"), P("outside"))), "%s", msg);
+	cr_expect(strstr(msg, S("writable root %s", P("ws"))), "%s", msg);
 	profile_free(p);
 }
 
