@@ -1,4 +1,6 @@
 #include <criterion/criterion.h>
+#include <fnmatch.h>
+#include <stdint.h>
 
 #include "policy/glob.h"
 
@@ -206,4 +208,113 @@ Test(glob, escape_round_trips)
 	char *e = glob_escape("/a*b");
 	cr_expect_not(glob_match(e, "/axxb"));
 	free(e);
+}
+
+/* xorshift: deterministic, so a failure reproduces. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static bool has_globstar_component(const char *p)
+{
+	for (const char *c = p; *c;) {
+		const char *e = strchrnul(c, '/');
+		if (e - c == 2 && c[0] == '*' && c[1] == '*')
+			return true;
+		c = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+Test(glob, agrees_with_fnmatch_without_globstar)
+{
+	/* Without "**" components the syntax is POSIX fnmatch with
+	 * FNM_PATHNAME (and no FNM_PERIOD: dot files match). */
+	static const char pat_alpha[] = "ab.-]![^*?\\/";
+	static const char path_alpha[] = "ab.-]![^*?\\/";
+	uint32_t seed = 0x2545f491;
+	size_t compared = 0;
+
+	for (int iter = 0; iter < 200000; iter++) {
+		char pat[12], path[10];
+		size_t np = 1 + rnd(&seed) % 9, ns = 1 + rnd(&seed) % 7;
+
+		pat[0] = path[0] = '/';
+		for (size_t i = 1; i < np; i++)
+			pat[i] = pat_alpha[rnd(&seed) % (sizeof(pat_alpha) - 1)];
+		pat[np] = '\0';
+		for (size_t i = 1; i < ns; i++)
+			path[i] = path_alpha[rnd(&seed) % (sizeof(path_alpha) - 1)];
+		path[ns] = '\0';
+		/* Empty components and a trailing '/' are ignored here, not by
+		 * fnmatch; "**" components mean something else. */
+		if (strstr(pat, "//") || strstr(path, "//") || pat[np - 1] == '/' ||
+		    path[ns - 1] == '/' || has_globstar_component(pat) ||
+		    glob_validate(pat, NULL) < 0)
+			continue;
+		bool want = fnmatch(pat, path, FNM_PATHNAME) == 0;
+		cr_assert_eq(glob_match(pat, path), want, "glob_match(\"%s\", \"%s\") != fnmatch's %d",
+			     pat, path, want);
+		compared++;
+	}
+	cr_log_info("compared %zu pairs", compared);
+	cr_expect_gt(compared, 10000);
+}
+
+/* Naive reference for "**": exponential, fine for tiny inputs. P and S are
+ * '/'-separated component lists without the leading '/'. */
+static bool ref_match(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	const char *pe = strchrnul(p, '/');
+	const char *pnext = *pe ? pe + 1 : pe;
+	if (pe - p == 2 && p[0] == '*' && p[1] == '*') {
+		/* zero components, or swallow one and stay */
+		if (ref_match(pnext, s))
+			return true;
+		if (!*s)
+			return false;
+		const char *se = strchrnul(s, '/');
+		return ref_match(p, *se ? se + 1 : se);
+	}
+	if (!*s)
+		return false;
+	const char *se = strchrnul(s, '/');
+	char pc[16], sc[16];
+	snprintf(pc, sizeof(pc), "%.*s", (int)(pe - p), p);
+	snprintf(sc, sizeof(sc), "%.*s", (int)(se - s), s);
+	return fnmatch(pc, sc, 0) == 0 && ref_match(pnext, *se ? se + 1 : se);
+}
+
+Test(glob, globstar_agrees_with_reference)
+{
+	static const char *const pcomps[] = { "**", "a", "b", "*", "a*", "?" };
+	static const char *const scomps[] = { "a", "b", "ab", "ba", ".a" };
+	uint32_t seed = 0x9e3779b9;
+
+	for (int iter = 0; iter < 50000; iter++) {
+		char pat[64] = "", path[64] = "";
+		size_t np = rnd(&seed) % 6, ns = rnd(&seed) % 6;
+
+		for (size_t i = 0; i < np; i++) {
+			strcat(pat, "/");
+			strcat(pat, pcomps[rnd(&seed) % ELEMENTSOF(pcomps)]);
+		}
+		for (size_t i = 0; i < ns; i++) {
+			strcat(path, "/");
+			strcat(path, scomps[rnd(&seed) % ELEMENTSOF(scomps)]);
+		}
+		bool want = ref_match(pat[0] ? pat + 1 : pat, path[0] ? path + 1 : path);
+		if (!pat[0])
+			strcpy(pat, "/");
+		if (!path[0])
+			strcpy(path, "/");
+		cr_assert_eq(glob_match(pat, path), want, "glob_match(\"%s\", \"%s\") != %d", pat,
+			     path, want);
+	}
 }
