@@ -5,7 +5,8 @@
  *     entries expand over them;
  *  2. every profile entry, canonicalised, remembering each symlink crossed;
  *  3. protected metadata under each writable root, then the `.git` gitdir
- *     targets, which are protected only where step 2-3 left them writable;
+ *     targets, which are protected only where steps 2 and 3 left them
+ *     writable;
  *  4. the symlink check, against the complete policy, since whether a
  *     symlink can be replaced depends on every entry, protected ones too;
  *  5. dropping `:minimal` paths that change nothing, warnings, sorting. */
