@@ -51,9 +51,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct policy *, policy_free)
  * the entry whose path is PATH or its nearest ancestor wins (most components);
  * ties at equal depth: none > write > read; no match: none. A deny glob that
  * matches PATH or one of its ancestors counts as a `none` entry at the depth
- * of the matched path. FS_UNRESTRICTED gives write everywhere except where a
- * deny glob matches. When RET_ENTRY is non-NULL it receives the deciding
- * entry (NULL when no entry matched). */
+ * of the matched path (the deepest such ancestor). Missing entries are
+ * ignored. FS_UNRESTRICTED is the same rule over an implicit "/ = write":
+ * write everywhere except where a deny glob or an explicit entry says
+ * otherwise. FS_EXTERNAL is write everywhere (the caller's sandbox
+ * enforces). When RET_ENTRY is non-NULL it receives the deciding entry
+ * (NULL when no entry matched, or the implicit "/" decided). */
 enum access policy_access(const struct policy *p, const char *path,
 			  const struct policy_entry **ret_entry);
 

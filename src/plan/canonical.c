@@ -1,0 +1,166 @@
+/* Walks a path one component at a time with O_PATH|O_NOFOLLOW descriptors,
+ * so every symlink is seen (and recorded) instead of being followed
+ * silently, and each step is taken relative to the directory just opened
+ * rather than by re-reading a growing path string. */
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "plan/canonical.h"
+#include "util/path.h"
+
+/* The kernel's own limit for one lookup (MAXSYMLINKS in fs/namei.c). */
+#define CANONICAL_MAX_LINKS 40
+
+void canonical_free(struct canonical *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	for (size_t i = 0; i < c->n_links; i++) {
+		free(c->links[i].link);
+		free(c->links[i].target);
+	}
+	free(c->links);
+	free(c);
+}
+
+/* Reads the symlink FD (O_PATH|O_NOFOLLOW): readlinkat() with an empty
+ * name reads the link the descriptor refers to (Linux >= 2.6.39). */
+static int read_link_fd(int fd, size_t size_hint, char **ret)
+{
+	size_t size = size_hint + 1 < 256 ? 256 : size_hint + 1;
+
+	for (;;) {
+		_cleanup_free_ char *buf = xmalloc(size);
+		ssize_t n = readlinkat(fd, "", buf, size);
+		if (n < 0)
+			return -errno;
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			*ret = TAKE_PTR(buf);
+			return 0;
+		}
+		/* Truncated: the link changed under us or st_size lied (procfs). */
+		size *= 2;
+	}
+}
+
+static int open_root(void)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int canonical_resolve(const char *path, struct canonical **ret)
+{
+	if (!path || path[0] != '/')
+		return -EINVAL;
+
+	_cleanup_canonical_free_ struct canonical *c = xcalloc(1, sizeof(*c));
+	_cleanup_free_ char *resolved = xstrdup("/");
+	/* What is left to walk; a symlink's target is put in front of it. */
+	_cleanup_free_ char *rest = path_normalize(path);
+	_cleanup_close_ int fd = open_root();
+	size_t cap = 0;
+	unsigned n_followed = 0;
+	const char *s = rest;
+
+	if (fd < 0)
+		return fd;
+
+	c->exists = true;
+	for (;;) {
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+
+		const char *e = strchrnul(s, '/');
+		_cleanup_free_ char *comp = xstrndup(s, (size_t)(e - s));
+
+		if (streq(comp, ".")) {
+			s = e;
+			continue;
+		}
+		if (streq(comp, "..")) {
+			/* Only a symlink's target can bring ".." here. RESOLVED has
+			 * no symlinks in it, so its lexical parent is the real one. */
+			int pfd = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (pfd < 0 && errno == ENOTDIR)
+				goto unreachable; /* "file/.." */
+			if (pfd < 0)
+				return -errno;
+			safe_close(fd);
+			fd = pfd;
+			char *parent = path_parent(resolved);
+			free(resolved);
+			resolved = parent;
+			s = e;
+			continue;
+		}
+
+		_cleanup_close_ int nfd = openat(fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0) {
+			if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+				return -errno;
+			goto unreachable;
+		}
+
+		struct stat st;
+		if (fstat(nfd, &st) < 0)
+			return -errno;
+
+		if (S_ISLNK(st.st_mode)) {
+			_cleanup_free_ char *target = NULL;
+			int r;
+
+			if (++n_followed > CANONICAL_MAX_LINKS)
+				return -ELOOP;
+			r = read_link_fd(nfd, (size_t)st.st_size, &target);
+			if (r < 0)
+				return r;
+			if (!*target)
+				return -ENOENT;
+
+			GROW(c->links, cap, c->n_links + 1);
+			c->links[c->n_links++] = (struct canonical_link){
+				.link = path_join(resolved, comp),
+				.target = xstrdup(target),
+			};
+
+			char *next = xasprintf("%s/%s", target, e);
+			if (target[0] == '/') {
+				free(resolved);
+				resolved = xstrdup("/");
+				safe_close(fd);
+				fd = open_root();
+				if (fd < 0)
+					return fd;
+			}
+			free(rest);
+			rest = next;
+			s = rest;
+			continue;
+		}
+
+		char *joined = path_join(resolved, comp);
+		free(resolved);
+		resolved = joined;
+		safe_close(fd);
+		fd = TAKE_FD(nfd);
+		s = e;
+	}
+
+	c->path = TAKE_PTR(resolved);
+	*ret = TAKE_PTR(c);
+	return 0;
+
+unreachable:
+	/* The rest cannot be looked at: keep it as written. */
+	c->path = path_join(resolved, s);
+	c->exists = false;
+	*ret = TAKE_PTR(c);
+	return 0;
+}
