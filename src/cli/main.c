@@ -1,8 +1,90 @@
+/* cordon: run a command inside the sandbox its permission profile describes.
+ * This file only dispatches; the subcommands live next to it. */
 #include "cordon-config.h"
+#include "cli/commands.h"
+#include "cli/exit_status.h"
 #include "util/macros.h"
+
+static const char usage[] =
+	"usage: cordon COMMAND [OPTIONS] [ARGS...]\n"
+	"\n"
+	"commands:\n"
+	"  run [OPTIONS] [--] COMMAND [ARG...]\n"
+	"                                run COMMAND in the sandbox of the selected profile\n"
+	"  explain [OPTIONS] [PATH...]   show the resolved policy, or the access of each PATH\n"
+	"  version                       print the version\n"
+	"\n"
+	"profile options (run, explain):\n"
+	"  -p, --profile NAME      profile to use (default: default_permissions, else :workspace)\n"
+	"  -C, --cd DIR            working directory and first workspace root\n"
+	"  -w, --workspace DIR     another workspace root (repeatable)\n"
+	"      --config FILE       read FILE after $CORDON_HOME/config.toml (repeatable)\n"
+	"  -c KEY=VALUE            override a config key with a TOML value (repeatable)\n"
+	"      --policy-json JSON  the whole profile as JSON (or @FILE)\n"
+	"      --network MODE      off, on or proxy\n"
+	"      --no-user-config    do not read $CORDON_HOME/config.toml\n"
+	"      --json              machine-readable output (explain)\n"
+	"      --format FORMAT     explain: text, json, bwrap (the exact bwrap command line)\n"
+	"\n"
+	"run options:\n"
+	"      --backend NAME      auto (default) or bwrap\n"
+	"      --timeout SECONDS   kill the whole sandbox after SECONDS (exit 124)\n"
+	"      --no-proc           do not mount a /proc in the sandbox\n"
+	"\n"
+	"exit status: the command's own; 125 cordon failed (bad config, sandbox setup);\n"
+	"126 not executable; 127 not found; 124 timeout.\n";
+
+static int run_subcommand(enum cli_command command, int argc, char **argv)
+{
+	struct cli_options o = {};
+	struct error err = {};
+	int r;
+
+	r = cli_options_parse(command, argc, argv, &o, &err);
+	if (r == -EAGAIN) {
+		fputs(usage, stdout);
+		error_clear(&err);
+		return 0;
+	}
+	if (r < 0) {
+		r = cli_fail(&err);
+		error_clear(&err);
+		return r;
+	}
+	switch (command) {
+	case CMD_EXPLAIN:
+		r = cmd_explain(&o);
+		break;
+	case CMD_RUN:
+		r = cmd_run(&o);
+		break;
+	default:
+		r = EXIT_CORDON;
+		break;
+	}
+	cli_options_done(&o);
+	return r;
+}
 
 int main(int argc, char **argv)
 {
-	printf("cordon %s\n", CORDON_VERSION);
-	return 0;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_CORDON;
+	}
+	const char *cmd = argv[1];
+	if (streq(cmd, "run"))
+		return run_subcommand(CMD_RUN, argc - 1, argv + 1);
+	if (streq(cmd, "explain"))
+		return run_subcommand(CMD_EXPLAIN, argc - 1, argv + 1);
+	if (streq(cmd, "version") || streq(cmd, "--version")) {
+		printf("cordon %s\n", CORDON_VERSION);
+		return 0;
+	}
+	if (streq(cmd, "help") || streq(cmd, "--help") || streq(cmd, "-h")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "cordon: %s: unknown command (try 'cordon help')\n", cmd);
+	return EXIT_CORDON;
 }

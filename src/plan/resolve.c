@@ -716,18 +716,6 @@ static void prune_minimal(struct resolver *r)
 	}
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	const struct policy_entry *x = a, *y = b;
-
-	if (x->glob != y->glob)
-		return x->glob ? 1 : -1;
-	unsigned dx = path_depth(x->path), dy = path_depth(y->path);
-	if (!x->glob && dx != dy)
-		return dx < dy ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
 static void copy_network(struct resolver *r)
 {
 	const struct network_policy *src = &r->profile->network;
@@ -791,7 +779,7 @@ int policy_resolve(const struct profile *p, const struct resolve_env *env, struc
 		return k;
 
 	prune_minimal(&r);
-	qsort(pol->entries, pol->n_entries, sizeof(*pol->entries), entry_cmp);
+	policy_sort_entries(pol);
 	for (size_t i = 0; i < pol->n_entries; i++)
 		if (pol->entries[i].missing)
 			warnf(&r, "writable root %s does not exist; skipped",

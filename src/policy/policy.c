@@ -28,6 +28,36 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct policy_entry *x = a, *y = b;
+
+	if (x->glob != y->glob)
+		return x->glob ? 1 : -1;
+	unsigned dx = path_depth(x->path), dy = path_depth(y->path);
+	if (!x->glob && dx != dy)
+		return dx < dy ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+void policy_sort_entries(struct policy *p)
+{
+	qsort(p->entries, p->n_entries, sizeof(*p->entries), entry_cmp);
+}
+
+void policy_add_entry(struct policy *p, const char *path, enum access access,
+		      enum entry_origin origin, const char *spec)
+{
+	p->entries = xrealloc(p->entries, (p->n_entries + 1) * sizeof(*p->entries));
+	p->entries[p->n_entries++] = (struct policy_entry){
+		.path = xstrdup(path),
+		.access = access,
+		.origin = origin,
+		.spec = spec ? xstrdup(spec) : NULL,
+	};
+	policy_sort_entries(p);
+}
+
 /* The deepest of PATH and its ancestors that GLOB matches, as a depth;
  * -1 when none does. A deny glob hides what it matches and everything
  * below, so a match on an ancestor decides for PATH too. */

@@ -10,6 +10,7 @@ enum entry_origin {
 	ORIGIN_PROFILE,   /* an entry of the profile */
 	ORIGIN_PROTECTED, /* a protected name inside a writable root */
 	ORIGIN_GITDIR,    /* the target of a `.git` "gitdir:" file (or its commondir) */
+	ORIGIN_HOST,      /* hidden for the host's sake: daemon sockets, cordon's own state */
 	_ORIGIN_MAX,
 };
 
@@ -59,6 +60,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct policy *, policy_free)
  * (NULL when no entry matched, or the implicit "/" decided). */
 enum access policy_access(const struct policy *p, const char *path,
 			  const struct policy_entry **ret_entry);
+
+/* Adds an entry to a resolved policy (PATH absolute and canonical) and
+ * restores the entry order. */
+void policy_add_entry(struct policy *p, const char *path, enum access access,
+		      enum entry_origin origin, const char *spec);
+/* Sorts entries: depth ascending, then path; globs last. */
+void policy_sort_entries(struct policy *p);
 
 /* True when the policy lets the command read the whole filesystem root. */
 bool policy_reads_root(const struct policy *p);

@@ -1,0 +1,31 @@
+/* Supervision of a sandbox launcher process: signal forwarding, timeout,
+ * exit status. Shared by the backends that run the sandbox in a child
+ * (bwrap and builtin). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct supervise_request {
+	pid_t pid;           /* the launcher (bwrap, or cordon's own child) */
+	int status_fd;       /* read end of bwrap's --json-status-fd, or -1 */
+	double timeout;      /* seconds; 0 = none */
+	/* When the launcher does not report the command's pid on status_fd,
+	 * the host pid of the sandbox's init, whose children are signalled. */
+	pid_t init_pid;
+};
+
+struct supervise_result {
+	int wait_status;  /* of the launcher, as from waitpid */
+	bool timed_out;
+	bool command_started; /* bwrap reported "exit-code": the command ran */
+};
+
+/* Blocks the signals it forwards; call before forking the launcher, so
+ * that none is lost in between. The child must unblock them. */
+void supervise_block_signals(void);
+/* Restores the signal mask saved by supervise_block_signals (for the child). */
+void supervise_restore_signals(void);
+int supervise_wait(const struct supervise_request *req, struct supervise_result *ret);
+/* The status cordon exits with for a launcher that ended with WAIT_STATUS. */
+int supervise_exit_code(int wait_status);

@@ -1,0 +1,55 @@
+# Helpers for e2e tests. Tests run with `set -eu` in their own directory $T.
+
+cordon() { "$CORDON" "$@"; }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+
+# expect_status STATUS CMD... : runs CMD, checks its exit status.
+expect_status() {
+	local want=$1 got=0
+	shift
+	"$@" || got=$?
+	[ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
+}
+
+# expect_eq WANT GOT [WHAT]
+expect_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+# expect_contains HAYSTACK NEEDLE
+expect_contains() {
+	case "$1" in
+	*"$2"*) ;;
+	*) fail "expected output to contain [$2]; got [$1]" ;;
+	esac
+}
+
+# expect_one_line TEXT : cordon's errors are exactly one line.
+expect_one_line() {
+	[ "$(printf '%s\n' "$1" | grep -c '')" -eq 1 ] || fail "expected one line, got: [$1]"
+}
+
+# A workspace directory (canonical path) in $T.
+make_ws() {
+	mkdir -p "$T/ws"
+	WS=$(cd "$T/ws" && pwd -P)
+}
+
+# crun ARGS... : cordon run without the user's own config.
+crun() { "$CORDON" run --no-user-config "$@"; }
+
+# A config with one profile "t" made of the TOML lines given on stdin
+# under [permissions.t.filesystem].
+profile_t() {
+	{
+		echo '[permissions.t.filesystem]'
+		cat
+	} >"$T/t.toml"
+}
+trun() { "$CORDON" run --no-user-config --config "$T/t.toml" -p t "$@"; }
+
+# Fails unless no file or directory under DIR changed name since the
+# listing SNAPSHOT was taken with `snapshot DIR`.
+snapshot() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort); }

@@ -1,0 +1,300 @@
+# cordon run: filesystem rules. Each test tries to break one rule.
+
+test_run_readonly_profile_reads_root_but_cannot_write() {
+	make_ws
+	out=$(crun -p :read-only -C "$WS" -- cat /etc/hostname /etc/passwd | head -n1)
+	[ -n "$out" ] || fail "could not read /etc"
+	expect_status 1 crun -p :read-only -C "$WS" -- sh -c 'echo x > ./f'
+	[ ! -e "$WS/f" ] || fail "wrote into the workspace under :read-only"
+}
+
+test_run_workspace_write_inside_not_outside() {
+	make_ws
+	outside=$(mktemp -d "$HOME/cordon-e2e-outside.XXXXXX")
+	crun -C "$WS" -- sh -c 'echo hi > inside.txt'
+	expect_eq hi "$(cat "$WS/inside.txt")"
+	expect_status 1 crun -C "$WS" -- sh -c "echo x > '$outside/f'"
+	expect_status 1 crun -C "$WS" -- sh -c "mkdir '$outside/d'"
+	expect_status 1 crun -C "$WS" -- sh -c "rm -rf '$outside'"
+	[ -d "$outside" ] && [ -z "$(ls -A "$outside")" ] || fail "changed $outside"
+	expect_status 1 crun -C "$WS" -- sh -c 'echo x >> /etc/passwd'
+	rmdir "$outside"
+}
+
+test_run_slash_tmp_writable_in_workspace_profile() {
+	make_ws
+	f=$(mktemp -u /tmp/cordon-e2e-tmp.XXXXXX)
+	crun -C "$WS" -- sh -c "echo ok > $f"
+	expect_eq ok "$(cat "$f")"
+	rm -f "$f"
+}
+
+test_run_dev_devices() {
+	make_ws
+	crun -C "$WS" -- sh -c 'echo x > /dev/null'
+	for d in null zero full random urandom tty; do
+		crun -C "$WS" -- test -c /dev/$d || fail "/dev/$d is not a character device"
+	done
+	# Only the minimal set: no disks.
+	out=$(crun -C "$WS" -- ls /dev)
+	case "$out" in *sda* | *vda* | *nvme* | *mem*) fail "host devices visible: $out" ;; esac
+}
+
+test_run_dev_shm_writable_root_persists() {
+	make_ws
+	name=cordon-e2e-$$-$RANDOM
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"/dev/shm" = "write"
+TOML
+	trun -C "$WS" -- sh -c "echo persisted > /dev/shm/$name"
+	expect_eq persisted "$(cat /dev/shm/$name)"
+	rm -f "/dev/shm/$name"
+}
+
+test_run_git_metadata_is_read_only() {
+	make_ws
+	git -C "$WS" init -q
+	mkdir -p "$WS/.cordon"
+	echo 'x = 1' >"$WS/.cordon/config.toml"
+	expect_status 1 crun -C "$WS" -- sh -c 'echo "[evil]" >> .git/config'
+	expect_status 1 crun -C "$WS" -- sh -c 'echo "#!/bin/sh" > .git/hooks/x'
+	expect_status 1 crun -C "$WS" -- sh -c 'echo y=2 > .cordon/config.toml'
+	expect_status 1 crun -C "$WS" -- sh -c 'mv .git .git-moved'
+	expect_status 1 crun -C "$WS" -- sh -c 'rm -rf .git'
+	[ -d "$WS/.git" ] || fail ".git went away"
+	[ ! -e "$WS/.git/hooks/x" ] || fail "hook written"
+	# The rest of the workspace stays writable, and git can read.
+	crun -C "$WS" -- sh -c 'echo ok > file && git status --porcelain >/dev/null'
+}
+
+test_run_gitdir_file_protects_target() {
+	make_ws
+	mkdir -p "$T/store"
+	git -C "$T/store" init -q --bare real.git
+	printf 'gitdir: %s\n' "$T/store/real.git" >"$WS/.git"
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$T/store" = "write"
+TOML
+	expect_status 1 trun -C "$WS" -- sh -c "echo x >> '$T/store/real.git/config'"
+	trun -C "$WS" -- sh -c "echo fine > '$T/store/other'"
+	expect_eq fine "$(cat "$T/store/other")"
+}
+
+test_run_missing_git_cannot_be_created_and_leaves_nothing() {
+	make_ws
+	before=$(snapshot "$WS")
+	expect_status 1 crun -C "$WS" -- mkdir .git
+	expect_status 1 crun -C "$WS" -- sh -c 'echo x > .git'
+	expect_status 1 crun -C "$WS" -- sh -c 'mkdir -p .cordon && echo x > .cordon/config.toml'
+	expect_eq "$before" "$(snapshot "$WS")" "workspace listing after the runs"
+}
+
+test_run_git_in_subdirectory_finds_parent_repo() {
+	mkdir -p "$T/repo/sub"
+	repo=$(cd "$T/repo" && pwd -P)
+	git -C "$repo" init -q
+	git -C "$repo" -c user.email=e@x -c user.name=e commit -q --allow-empty -m init
+	out=$(crun -C "$repo/sub" -- git rev-parse --show-toplevel)
+	expect_eq "$repo" "$out"
+	# ... and yet .git cannot be created there.
+	expect_status 1 crun -C "$repo/sub" -- mkdir .git
+	[ ! -e "$repo/sub/.git" ] || fail "left $repo/sub/.git behind"
+}
+
+test_run_protected_symlink_fails_closed() {
+	make_ws
+	mkdir "$WS/decoy"
+	ln -s decoy "$WS/.cordon"
+	err=$(crun -C "$WS" -- true 2>&1) && fail "ran with a symlinked .cordon"
+	expect_status 125 crun -C "$WS" -- true
+	expect_one_line "$err"
+	expect_contains "$err" "$WS/.cordon"
+	expect_contains "$err" "decoy"
+}
+
+test_run_write_none_write_nesting() {
+	make_ws
+	mkdir -p "$WS/a/b" "$WS/a/c"
+	echo secret >"$WS/a/c/s"
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$WS/a" = "none"
+"$WS/a/b" = "write"
+TOML
+	trun -C "$WS" -- sh -c 'echo ok > a/b/f && echo ok > g'
+	expect_eq ok "$(cat "$WS/a/b/f")"
+	expect_status 1 trun -C "$WS" -- cat a/c/s
+	expect_status 1 trun -C "$WS" -- sh -c 'echo x > a/new'
+	out=$(trun -C "$WS" -- ls -A a)
+	expect_eq b "$out"
+}
+
+test_run_write_none_write_with_missing_parents() {
+	make_ws
+	mkdir -p "$WS/hidden/deep/open"
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$WS/hidden" = "none"
+"$WS/hidden/deep/open" = "write"
+TOML
+	trun -C "$WS" -- sh -c 'echo ok > hidden/deep/open/f'
+	expect_eq ok "$(cat "$WS/hidden/deep/open/f")"
+	expect_status 1 trun -C "$WS" -- sh -c 'echo x > hidden/deep/g'
+}
+
+test_run_root_read_with_denied_dir_and_file() {
+	make_ws
+	mkdir -p "$T/secrets"
+	echo s1 >"$T/secrets/key"
+	echo s2 >"$T/token"
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$T/secrets" = "none"
+"$T/token" = "none"
+TOML
+	expect_status 1 trun -C "$WS" -- cat "$T/secrets/key"
+	expect_eq "" "$(trun -C "$WS" -- ls -A "$T/secrets")"
+	out=$(trun -C "$WS" -- cat "$T/token")
+	expect_eq "" "$out" "content of a denied file"
+	expect_status 1 trun -C "$WS" -- sh -c "echo x > '$T/token'"
+	expect_status 1 trun -C "$WS" -- sh -c "echo x > '$T/secrets/new'"
+	expect_eq s2 "$(cat "$T/token")"
+}
+
+test_run_minimal_profile_sees_only_minimal_set() {
+	make_ws
+	profile_t <<TOML
+":minimal" = "read"
+"$WS" = "write"
+TOML
+	out=$(trun -C "$WS" -- /bin/sh -c 'ls /' | tr '\n' ' ')
+	for d in $out; do
+		case "$d" in
+		bin | sbin | usr | etc | lib | lib32 | lib64 | libx32 | nix | run | dev | proc | tmp) ;;
+		*) [ "/$d" = "$(echo "$WS" | cut -d/ -f1-2)" ] || fail "unexpected /$d in: $out" ;;
+		esac
+	done
+	expect_contains " $out" " usr "
+	expect_status 1 trun -C "$WS" -- test -e /root/.bashrc
+	expect_status 1 trun -C "$WS" -- test -e "$HOME"
+}
+
+test_run_deny_glob_masks_files_at_depth() {
+	make_ws
+	mkdir -p "$WS/a/b/c"
+	echo K1 >"$WS/.env"
+	echo K2 >"$WS/a/b/c/prod.env"
+	echo ok >"$WS/a/b/c/readme"
+	cat >"$T/t.toml" <<TOML
+[permissions.t.filesystem]
+":root" = "read"
+[permissions.t.filesystem.":workspace_roots"]
+"." = "write"
+"**/*.env" = "none"
+TOML
+	expect_eq "" "$(trun -C "$WS" -- cat .env)"
+	expect_eq "" "$(trun -C "$WS" -- cat a/b/c/prod.env)"
+	expect_eq ok "$(trun -C "$WS" -- cat a/b/c/readme)"
+	expect_status 1 trun -C "$WS" -- sh -c 'echo leaked > a/b/c/prod.env'
+	expect_eq K2 "$(cat "$WS/a/b/c/prod.env")"
+}
+
+test_run_deny_glob_without_ripgrep_uses_walker() {
+	make_ws
+	mkdir -p "$WS/x/y"
+	echo K >"$WS/x/y/s.env"
+	cat >"$T/t.toml" <<TOML
+[permissions.t.filesystem]
+":root" = "read"
+[permissions.t.filesystem.":workspace_roots"]
+"." = "write"
+"**/*.env" = "none"
+TOML
+	mkdir "$T/bin"
+	for p in sh cat bwrap; do ln -s "$(command -v $p)" "$T/bin/$p"; done
+	expect_eq "" "$(PATH=$T/bin trun -C "$WS" -- cat x/y/s.env)"
+}
+
+test_run_missing_writable_root_is_skipped_with_warning() {
+	make_ws
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$T/does-not-exist" = "write"
+TOML
+	err=$(trun -C "$WS" -- true 2>&1)
+	expect_contains "$err" "$T/does-not-exist"
+	expect_eq 1 "$(printf '%s\n' "$err" | grep -c warning)"
+	[ ! -e "$T/does-not-exist" ] || fail "created the missing root"
+}
+
+test_run_symlinked_cwd() {
+	make_ws
+	ln -s "$WS" "$T/link"
+	out=$(crun -C "$T/link" -- sh -c 'pwd -P; echo ok > f')
+	expect_eq "$WS" "$out"
+	expect_eq ok "$(cat "$WS/f")"
+}
+
+test_run_root_that_is_a_file_is_written_through() {
+	make_ws
+	echo before >"$T/single"
+	profile_t <<TOML
+":root" = "read"
+"$WS" = "write"
+"$T/single" = "write"
+TOML
+	trun -C "$WS" -- sh -c "echo after > '$T/single'"
+	expect_eq after "$(cat "$T/single")"
+}
+
+test_run_no_mount_targets_left_on_host() {
+	make_ws
+	mkdir -p "$WS/sub"
+	before=$(snapshot "$WS")
+	crun -C "$WS" -- true
+	crun -C "$WS/sub" -w "$WS" -- true
+	expect_status 3 crun -C "$WS" -- sh -c 'exit 3'
+	expect_eq "$before" "$(snapshot "$WS")"
+}
+
+test_run_concurrent_runs_share_placeholders_safely() {
+	make_ws
+	# The first run holds the .git mask while the second starts and ends.
+	crun -C "$WS" -- sh -c 'sleep 2; mkdir .git 2>/dev/null && echo CREATED' >"$T/a.out" &
+	sleep 0.5
+	crun -C "$WS" -- true
+	wait
+	[ ! -s "$T/a.out" ] || fail "the mask was lifted by another run: $(cat "$T/a.out")"
+	[ ! -e "$WS/.git" ] || fail "placeholder left behind"
+}
+
+test_run_killed_run_leftovers_are_cleaned_next_time() {
+	make_ws
+	crun -C "$WS" -- sleep 30 &
+	pid=$!
+	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
+	[ -d "$WS/.git" ] || fail "no placeholder while running"
+	kill -KILL $pid
+	wait $pid 2>/dev/null || true
+	sleep 0.2
+	crun -C "$T" -- true
+	[ ! -e "$WS/.git" ] || fail "placeholder of a killed run was not cleaned"
+}
+
+test_run_placeholder_never_removes_real_content() {
+	make_ws
+	crun -C "$WS" -- sleep 2 &
+	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
+	# The user initialises a repository on the host meanwhile.
+	touch "$WS/.git/HEAD"
+	wait
+	[ -f "$WS/.git/HEAD" ] || fail "removed a directory the user filled"
+}

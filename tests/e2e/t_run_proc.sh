@@ -1,0 +1,125 @@
+# cordon run: the process side (DESIGN.md §6).
+
+test_run_exit_status_passthrough() {
+	make_ws
+	expect_status 0 crun -C "$WS" -- true
+	expect_status 1 crun -C "$WS" -- false
+	expect_status 42 crun -C "$WS" -- sh -c 'exit 42'
+	expect_status 137 crun -C "$WS" -- sh -c 'kill -KILL $$'
+	expect_status 143 crun -C "$WS" -- sh -c 'kill -TERM $$'
+}
+
+test_run_not_found_and_not_executable() {
+	make_ws
+	err=$(crun -C "$WS" -- no-such-command-xyz 2>&1) && fail "ran"
+	expect_status 127 crun -C "$WS" -- no-such-command-xyz
+	expect_one_line "$err"
+	echo 'echo hi' >"$WS/script"
+	chmod 644 "$WS/script"
+	expect_status 126 crun -C "$WS" -- ./script
+	expect_status 127 crun -C "$WS" -- ./missing
+}
+
+test_run_bad_profile_is_125_and_runs_nothing() {
+	make_ws
+	printf '[permissions.t.filesystem]\n"/x" = "sideways"\n' >"$T/t.toml"
+	expect_status 125 trun -C "$WS" -- touch ran
+	[ ! -e "$WS/ran" ] || fail "ran the command"
+	cat >"$T/t.toml" <<TOML
+[permissions.t.filesystem]
+":root" = "read"
+"$WS/[unclosed" = "none"
+TOML
+	err=$(trun -C "$WS" -- touch ran 2>&1) && fail "accepted a bad glob"
+	expect_one_line "$err"
+	expect_status 125 crun --timeout -1 -C "$WS" -- true
+	expect_status 125 crun -C "$WS"
+	[ ! -e "$WS/ran" ] || fail "ran the command"
+}
+
+test_run_timeout_kills_the_whole_sandbox() {
+	make_ws
+	start=$(date +%s)
+	err=$(crun --timeout 1 -C "$WS" -- sh -c 'sleep 100 & sleep 100 & sleep 100' 2>&1) && fail "no timeout"
+	expect_status 124 crun --timeout 0.5 -C "$WS" -- sleep 100
+	end=$(date +%s)
+	[ $((end - start)) -lt 20 ] || fail "timeout took $((end - start))s"
+	expect_contains "$err" timeout
+	sleep 0.3
+	# Nothing of the sandbox is left: no sleep 100 of ours.
+	if pgrep -u "$(id -u)" -f '^sleep 100$' >/dev/null; then
+		fail "processes survived: $(pgrep -a -u "$(id -u)" -f '^sleep 100$')"
+	fi
+}
+
+test_run_sigint_is_forwarded() {
+	make_ws
+	crun -C "$WS" -- sh -c 'trap "echo got-int > int.txt; exit 130" INT; sleep 30 & wait' &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	rc=0
+	wait $pid || rc=$?
+	expect_eq 130 "$rc" "exit status"
+	expect_eq got-int "$(cat "$WS/int.txt")"
+}
+
+test_run_sigterm_is_forwarded() {
+	make_ws
+	crun -C "$WS" -- sleep 30 &
+	pid=$!
+	sleep 1
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	expect_eq 143 "$rc" "exit status"
+}
+
+test_run_no_new_privs_and_no_capabilities() {
+	make_ws
+	out=$(crun -C "$WS" -- grep -E '^(NoNewPrivs|CapEff|CapBnd):' /proc/self/status | tr -s '\t ' ' ')
+	expect_contains "$out" "NoNewPrivs: 1"
+	expect_contains "$out" "CapEff: 0000000000000000"
+	expect_contains "$out" "CapBnd: 0000000000000000"
+}
+
+test_run_own_pid_namespace_and_proc() {
+	make_ws
+	out=$(crun -C "$WS" -- sh -c 'ls /proc | grep -c "^[0-9]"')
+	[ "$out" -le 5 ] || fail "sees $out processes"
+}
+
+test_run_stdio_untouched() {
+	make_ws
+	out=$(echo piped | crun -C "$WS" -- sh -c 'cat; echo err >&2' 2>"$T/err")
+	expect_eq piped "$out"
+	expect_eq err "$(cat "$T/err")"
+}
+
+test_run_inherited_descriptors_do_not_leak() {
+	make_ws
+	secretdir=$(mktemp -d "$HOME/cordon-e2e-fd.XXXXXX")
+	echo secret >"$secretdir/s"
+	out=$(crun -C "$WS" -- sh -c 'ls /proc/self/fd' 7<"$secretdir")
+	case " $(echo $out) " in *" 7 "*) fail "fd 7 leaked into the sandbox: $out" ;; esac
+	rm -rf "$secretdir"
+}
+
+test_run_planted_bwrap_in_workspace_is_ignored() {
+	make_ws
+	printf '#!/bin/sh\necho PLANTED > %s/planted\nexit 0\n' "$WS" >"$WS/bwrap"
+	chmod +x "$WS/bwrap"
+	PATH="$WS:$PATH" crun -C "$WS" -- true
+	[ ! -e "$WS/planted" ] || fail "executed the planted bwrap"
+}
+
+test_run_explain_bwrap_prints_runnable_argv() {
+	make_ws
+	line=$(cordon explain --no-user-config --format bwrap -C "$WS" -- true)
+	expect_contains "$line" "--unshare-user"
+	expect_contains "$line" "--unshare-net"
+	expect_contains "$line" "--ro-bind / /"
+	expect_contains "$line" "--bind $WS $WS"
+	expect_contains "$line" "--seccomp"
+	expect_contains "$line" "--cap-drop ALL"
+}
