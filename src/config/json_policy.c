@@ -63,7 +63,8 @@ static void position(const struct jctx *c, bool at_key, unsigned *line, unsigned
 }
 
 /* "POINTER: message" at the current value (or its key). */
-static void describe(const struct jctx *c, struct strbuf *b, const char *fmt, va_list ap)
+static _printf_(3, 0) void describe(const struct jctx *c, struct strbuf *b, const char *fmt,
+				     va_list ap)
 {
 	_cleanup_free_ char *ptr = pointer(c);
 
@@ -72,7 +73,7 @@ static void describe(const struct jctx *c, struct strbuf *b, const char *fmt, va
 	strbuf_vprintf(b, fmt, ap);
 }
 
-static int jerr_va(struct jctx *c, bool at_key, const char *fmt, va_list ap)
+static _printf_(3, 0) int jerr_va(struct jctx *c, bool at_key, const char *fmt, va_list ap)
 {
 	struct strbuf b = { 0 };
 	unsigned line, column;
