@@ -79,8 +79,7 @@ static int load_file(struct loader *l, const char *path, bool optional, struct e
 		return r;
 	l->docs = xrealloc(l->docs, (l->n_docs + 1) * sizeof(*l->docs));
 	l->docs[l->n_docs++] = doc;
-	cfg_merge_toml(&l->root, doc);
-	return 0;
+	return cfg_merge_toml(&l->root, doc, reterr);
 }
 
 static int load_override(struct loader *l, const char *arg, struct error *reterr)
@@ -92,8 +91,12 @@ static int load_override(struct loader *l, const char *arg, struct error *reterr
 		return r;
 	l->overrides = xrealloc(l->overrides, (l->n_overrides + 1) * sizeof(*l->overrides));
 	l->overrides[l->n_overrides++] = o;
-	cfg_set(&l->root, o.parts, o.value, o.source);
-	return 0;
+	r = cfg_set(&l->root, o.parts, o.value, o.source, reterr);
+	if (r < 0 && reterr)
+		/* Positions inside the synthetic document mean nothing to
+		 * the user: name the override alone. */
+		reterr->line = reterr->column = 0;
+	return r;
 }
 
 static void cfg_ctx_clear(struct cfg_ctx *c)

@@ -66,10 +66,13 @@ static void make_leaf(struct cfg_node *n, const struct toml_value *v)
 	n->value = v;
 }
 
-void cfg_merge_toml(struct cfg_node *dst, const struct toml_value *t)
+int cfg_merge_toml(struct cfg_node *dst, const struct toml_value *t, struct error *reterr)
 {
 	for (size_t i = 0; i < t->table.n; i++) {
 		const struct toml_keyval *kv = &t->table.items[i];
+		if (toml_key_has_nul(kv))
+			return error_setf(reterr, kv->value->file, kv->line, kv->column,
+					  "a key may not contain a NUL character");
 		struct cfg_node *c = child(dst, kv->key);
 
 		c->key_pos = (struct cfg_pos){ .file = kv->value->file, .line = kv->line,
@@ -78,11 +81,14 @@ void cfg_merge_toml(struct cfg_node *dst, const struct toml_value *t)
 		c->override = false;
 		if (kv->value->type == TOML_TABLE) {
 			make_table(c);
-			cfg_merge_toml(c, kv->value);
+			int r = cfg_merge_toml(c, kv->value, reterr);
+			if (r < 0)
+				return r;
 		} else {
 			make_leaf(c, kv->value);
 		}
 	}
+	return 0;
 }
 
 /* Marks N and everything below it as coming from the override SOURCE. */
@@ -97,8 +103,8 @@ static void mark_override(struct cfg_node *n, const char *source)
 		mark_override(&n->children[i], source);
 }
 
-void cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value *value,
-	     const char *source)
+int cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value *value,
+	    const char *source, struct error *reterr)
 {
 	struct cfg_node *n = root;
 	struct cfg_pos none = { .file = source };
@@ -122,7 +128,9 @@ void cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value 
 			 * it sets are the override's, the others keep their
 			 * file positions. */
 			make_table(n);
-			cfg_merge_toml(n, value);
+			int r = cfg_merge_toml(n, value, reterr);
+			if (r < 0)
+				return r;
 			for (size_t i = 0; i < n->n_children; i++)
 				if (toml_table_get(value, n->children[i].key))
 					mark_override(&n->children[i], source);
@@ -133,6 +141,7 @@ void cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value 
 		n->key_pos = none;
 		n->override = true;
 	}
+	return 0;
 }
 
 static bool is_bare_key(const char *k)

@@ -26,14 +26,16 @@ struct cfg_node {
 	size_t n_children;
 };
 
-/* Merges TOML table T into table node DST. */
-void cfg_merge_toml(struct cfg_node *dst, const struct toml_value *t);
+/* Merges TOML table T into table node DST. A key holding a NUL byte
+ * ("\u0000" in a quoted key) is an error (-EINVAL, *RETERR at the key):
+ * matched as a C string it would pass for a shorter key. */
+int cfg_merge_toml(struct cfg_node *dst, const struct toml_value *t, struct error *reterr);
 /* Sets the dotted key PARTS (below table ROOT) to VALUE, as `-c` does:
  * missing or non-table intermediates become tables, a table VALUE merges
  * into an existing table, anything else replaces. SOURCE names the
  * override in positions. */
-void cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value *value,
-	     const char *source);
+int cfg_set(struct cfg_node *root, char *const *parts, const struct toml_value *value,
+	    const char *source, struct error *reterr);
 /* The child KEY of table node T, or NULL. */
 const struct cfg_node *cfg_get(const struct cfg_node *t, const char *key);
 /* Frees what N owns (not N itself, which may live on the stack). */

@@ -55,6 +55,9 @@ static int split_key(const char *key, const char *source, char ***ret, struct er
 	while (v->type == TOML_TABLE) {
 		if (v->table.n != 1)
 			return error_setf(reterr, source, 0, 0, "invalid key");
+		if (toml_key_has_nul(&v->table.items[0]))
+			return error_setf(reterr, source, 0, 0,
+					  "a key may not contain a NUL character");
 		strv_push(&parts, v->table.items[0].key);
 		v = v->table.items[0].value;
 	}
