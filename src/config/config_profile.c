@@ -461,12 +461,33 @@ static int build_chain(struct cfg_ctx *c, const struct cfg_node *root, const cha
 	return 0;
 }
 
+/* `[permissions.":workspace"]` looks like it redefines a built-in, but
+ * names starting with ':' always mean the built-in: say so rather than
+ * let the table be silently unused. */
+static void warn_reserved_names(struct cfg_ctx *c, const struct cfg_node *root)
+{
+	const struct cfg_node *perms = cfg_get(root, "permissions");
+
+	for (size_t i = 0; perms && perms->is_table && i < perms->n_children; i++) {
+		const struct cfg_node *n = &perms->children[i];
+		if (n->key[0] != ':')
+			continue;
+		_cleanup_free_ char *k = cfg_key_join("permissions", n->key);
+		cfg_warn(c, n->key_pos,
+			 "%s is never used: profile names starting with ':' are reserved for "
+			 "built-in profiles (extend one with `extends` instead)",
+			 k);
+	}
+}
+
 int config_profile_select(struct cfg_ctx *c, const struct cfg_node *root,
 			  const char *profile_name, struct profile **ret)
 {
 	const struct cfg_node *dp = cfg_get(root, "default_permissions");
 	const char *name;
 	int r;
+
+	warn_reserved_names(c, root);
 
 	if (profile_name)
 		return build_chain(c, root, profile_name, (struct cfg_pos){ 0 }, "-p", ret);

@@ -576,6 +576,19 @@ Test(config, unknown_keys_are_warnings)
 	cr_assert_eq(access_of(m.profile, SPECIAL_UNKNOWN, ":home"), ACCESS_READ);
 }
 
+Test(config, builtin_names_are_reserved)
+{
+	_cleanup_(load_free) struct load l =
+		load1("[permissions.\":workspace\"]\nnetwork.mode = \"on\"\n", NULL);
+	_cleanup_free_ char *w = xasprintf("%s/c0.toml:1:14: permissions.\":workspace\" is never used", fixture_dir);
+
+	cr_assert_eq(l.r, 0, "%s", l.err.message);
+	cr_assert_str_eq(l.profile->name, ":workspace");
+	cr_assert_eq(l.profile->network.mode, NETWORK_OFF);
+	cr_assert_eq(strv_length(l.warnings), 1);
+	cr_assert(strneq(l.warnings[0], w, strlen(w)), "%s", l.warnings[0]);
+}
+
 Test(config, warnings_from_overrides_name_the_override)
 {
 	char *ov[] = { "permissions.dev.bogus=1", NULL };
