@@ -113,7 +113,8 @@ static int read_filesystem(struct cfg_ctx *c, struct profile *p, const struct cf
 			int64_t depth = 0;
 			r = cfg_expect_integer(c, n, k, &depth);
 			if (r >= 0 && (depth < 1 || depth > 4096))
-				r = cfg_error(c, n->pos, k, "expected a depth from 1 to 4096, got %lld",
+				r = cfg_error(c, n->pos, k,
+					      "expected a depth from 1 to 4096, got %lld",
 					      (long long)depth);
 			if (r >= 0) {
 				p->glob_scan_max_depth = (unsigned)depth;
@@ -406,8 +407,9 @@ static int build_chain(struct cfg_ctx *c, const struct cfg_node *root, const cha
 			if (builtin_profile_new(cur, &base) < 0) {
 				_cleanup_free_ char *q = spec_quote(cur);
 				_cleanup_free_ char *names = available_names(perms);
-				r = cfg_error(c, named_at, by, "unknown built-in profile %s (available: %s)",
-					      q, names);
+				r = cfg_error(c, named_at, by,
+					      "unknown built-in profile %s (available: %s)", q,
+					      names);
 			}
 			break;
 		}
@@ -423,8 +425,8 @@ static int build_chain(struct cfg_ctx *c, const struct cfg_node *root, const cha
 		if (!t) {
 			_cleanup_free_ char *q = spec_quote(cur);
 			_cleanup_free_ char *names = available_names(perms);
-			r = cfg_error(c, named_at, by, "unknown permission profile %s (available: %s)", q,
-				      names);
+			r = cfg_error(c, named_at, by,
+				      "unknown permission profile %s (available: %s)", q, names);
 			break;
 		}
 		_cleanup_free_ char *keypath = cfg_key_join("permissions", cur);

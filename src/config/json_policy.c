@@ -294,7 +294,9 @@ static int allow_from(const char *s)
 static int restricted_fs_from(const char *s)
 {
 	/* "external" belongs to the top-level type, not to file_system. */
-	return streq(s, "restricted") ? FS_RESTRICTED : streq(s, "unrestricted") ? FS_UNRESTRICTED : -EINVAL;
+	return streq(s, "restricted")	  ? FS_RESTRICTED
+	       : streq(s, "unrestricted") ? FS_UNRESTRICTED
+					  : -EINVAL;
 }
 
 enum top_type { TOP_MANAGED, TOP_DISABLED, TOP_EXTERNAL };
@@ -451,8 +453,8 @@ static int parse_entry(struct jctx *c, json_t *entry)
 	if (literal && special == SPECIAL_NONE) {
 		r = spec_check_path(path_text, &why);
 		if (r >= 0)
-			profile_add_entry(c->profile, special, path_text, false, (enum access)access,
-					  where);
+			profile_add_entry(c->profile, special, path_text, false,
+					  (enum access)access, where);
 	} else {
 		r = spec_add_fs_entry(c->profile, special, path_text, (enum access)access, where,
 				      &why);

@@ -74,7 +74,8 @@ static bool is_bare_word(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s) || strchr("\"'[]{}=,#", *s))
+		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s) ||
+		    strchr("\"'[]{}=,#", *s))
 			return false;
 	return true;
 }

@@ -99,8 +99,9 @@ int spec_add_fs_entry(struct profile *p, enum special_path special, const char *
 		else {
 			stripped = strip_subtree_glob(path, special == SPECIAL_WORKSPACE_ROOTS);
 			if (!stripped) {
-				*ret_why = "a glob is allowed only with access \"none\" (on read or "
-					   "write, only a trailing \"/**\" is, meaning the subtree)";
+				*ret_why = "a glob is allowed only with access \"none\" (on "
+					   "read or write, only a trailing \"/**\" is, meaning "
+					   "the subtree)";
 				return -EINVAL;
 			}
 			path = stripped;
