@@ -24,9 +24,14 @@ enum toml_type {
 struct toml_value;
 
 struct toml_keyval {
-	char *key;               /* the bare, unquoted key; may contain NUL-free UTF-8 */
+	char *key;               /* the bare, unquoted key: UTF-8, NUL-terminated */
 	unsigned line, column;   /* where the key was written */
 	struct toml_value *value;
+	/* The key's length. TOML allows "\u0000" in quoted keys, so a key may
+	 * hold a NUL byte before key_len; `key` then reads as a shorter C
+	 * string. Code that matches keys as C strings must reject such keys
+	 * (toml_key_has_nul()), or "a\u0000b" would pass for "a". */
+	size_t key_len;
 };
 
 struct toml_value {
@@ -70,8 +75,18 @@ void toml_free(struct toml_value *v);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct toml_value *, toml_free)
 #define _cleanup_toml_free_ _cleanup_(toml_freep)
 
-/* Looks KEY up in table T (NULL when T is not a table or has no such key). */
+/* Looks KEY up in table T (NULL when T is not a table or has no such key).
+ * Never matches a key that holds a NUL byte. */
 struct toml_value *toml_table_get(const struct toml_value *t, const char *key);
+/* Same for a key of LEN bytes that may hold NUL bytes. */
+struct toml_value *toml_table_getn(const struct toml_value *t, const char *key, size_t len);
+/* Whether KV's key holds a NUL byte (possible only through "\u0000"). */
+bool toml_key_has_nul(const struct toml_keyval *kv);
 const char *toml_type_name(enum toml_type t);
-/* A deep copy. */
+/* A deep copy (NULL for NULL). */
 struct toml_value *toml_copy(const struct toml_value *v);
+
+/* Deepest nesting of tables and arrays that toml_parse() accepts: deeper
+ * input is an error, so that code walking a tree recursively (toml_free(),
+ * toml_copy(), printers) cannot overflow the stack. */
+#define TOML_MAX_DEPTH 512
