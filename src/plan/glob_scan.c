@@ -1,8 +1,8 @@
 /* Expands a deny glob into the paths that exist now.
  *
  * ripgrep, when installed, lists candidate files fast (it walks in
- * parallel): `rg --files --hidden --no-ignore --glob REL --glob REL/**`,
- * run from the glob's static prefix so that its globs are anchored there
+ * parallel): `rg --files --hidden --no-ignore --glob REL --glob REL/` plus
+ * `**`, run from the glob's static prefix so that its globs are anchored there
  * like ours. ripgrep lists files only, so the second glob brings in the
  * files inside a matching directory. Its answer is only a superset: every
  * candidate is checked again with glob_match(), and the shallowest matching

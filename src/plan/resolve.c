@@ -701,10 +701,15 @@ static void prune_minimal(struct resolver *r)
 			i++;
 			continue;
 		}
-		/* policy_access() skips missing entries: ask it without E. */
-		e->missing = true;
-		bool redundant = policy_access(pol, e->path, NULL) == e->access;
-		e->missing = false;
+		/* Ask the policy without E: swap it past the end for a moment. */
+		struct policy_entry self = *e, *last = &pol->entries[pol->n_entries - 1];
+		*e = *last;
+		*last = self;
+		pol->n_entries--;
+		bool redundant = policy_access(pol, self.path, NULL) == self.access;
+		pol->n_entries++;
+		*last = *e;
+		*e = self;
 		if (!redundant) {
 			i++;
 			continue;

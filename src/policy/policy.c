@@ -116,10 +116,10 @@ enum access policy_access(const struct policy *p, const char *path,
 		int depth;
 		enum access access;
 
-		/* No backend can grant a path that does not exist: the entry is
-		 * reported as skipped and must not decide anything either. */
-		if (e->missing)
-			continue;
+		/* A missing writable root still decides: the precedence rule is
+		 * about the profile, and a path that does not exist cannot be
+		 * opened in the sandbox either way (the plan mounts nothing for
+		 * it, and its parent decides whether it can be created). */
 		if (e->glob) {
 			depth = glob_match_depth(e->path, path);
 			if (depth < 0)

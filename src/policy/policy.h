@@ -19,8 +19,8 @@ struct policy_entry {
 	enum access access;
 	bool glob;
 	enum entry_origin origin;
-	/* The entry is a writable root that does not exist: skipped with a
-	 * warning, and ignored by the precedence rule (no backend can grant it). */
+	/* The entry is a writable root that does not exist: the plan skips it
+	 * (with a warning); the precedence rule still counts it. */
 	bool missing;
 	char *spec; /* how the profile named it (":workspace_roots", "~/.ssh", ".git"), for explain */
 	struct source_location where;
@@ -52,8 +52,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct policy *, policy_free)
  * the entry whose path is PATH or its nearest ancestor wins (most components);
  * ties at equal depth: none > write > read; no match: none. A deny glob that
  * matches PATH or one of its ancestors counts as a `none` entry at the depth
- * of the matched path (the deepest such ancestor). Missing entries are
- * ignored. FS_UNRESTRICTED is the same rule over an implicit "/ = write":
+ * of the matched path (the deepest such ancestor). Missing entries count
+ * like the others. FS_UNRESTRICTED is the same rule over an implicit "/ = write":
  * write everywhere except where a deny glob or an explicit entry says
  * otherwise. FS_EXTERNAL is write everywhere (the caller's sandbox
  * enforces). When RET_ENTRY is non-NULL it receives the deciding entry

@@ -13,6 +13,14 @@ expect_status() {
 	[ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
 }
 
+# expect_fail CMD... : the command ran in its sandbox and failed (not 0, and
+# not 125, which would mean cordon refused to run it at all).
+expect_fail() {
+	local got=0
+	"$@" 2>/dev/null || got=$?
+	[ "$got" -ne 0 ] && [ "$got" -ne 125 ] || fail "expected the command to fail inside the sandbox, got exit $got: $*"
+}
+
 # expect_eq WANT GOT [WHAT]
 expect_eq() {
 	[ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"

@@ -4,7 +4,7 @@ test_run_readonly_profile_reads_root_but_cannot_write() {
 	make_ws
 	out=$(crun -p :read-only -C "$WS" -- cat /etc/hostname /etc/passwd | head -n1)
 	[ -n "$out" ] || fail "could not read /etc"
-	expect_status 1 crun -p :read-only -C "$WS" -- sh -c 'echo x > ./f'
+	expect_fail crun -p :read-only -C "$WS" -- sh -c 'echo x > ./f'
 	[ ! -e "$WS/f" ] || fail "wrote into the workspace under :read-only"
 }
 
@@ -13,11 +13,11 @@ test_run_workspace_write_inside_not_outside() {
 	outside=$(mktemp -d "$HOME/cordon-e2e-outside.XXXXXX")
 	crun -C "$WS" -- sh -c 'echo hi > inside.txt'
 	expect_eq hi "$(cat "$WS/inside.txt")"
-	expect_status 1 crun -C "$WS" -- sh -c "echo x > '$outside/f'"
-	expect_status 1 crun -C "$WS" -- sh -c "mkdir '$outside/d'"
-	expect_status 1 crun -C "$WS" -- sh -c "rm -rf '$outside'"
+	expect_fail crun -C "$WS" -- sh -c "echo x > '$outside/f'"
+	expect_fail crun -C "$WS" -- sh -c "mkdir '$outside/d'"
+	expect_fail crun -C "$WS" -- sh -c "rm -rf '$outside'"
 	[ -d "$outside" ] && [ -z "$(ls -A "$outside")" ] || fail "changed $outside"
-	expect_status 1 crun -C "$WS" -- sh -c 'echo x >> /etc/passwd'
+	expect_fail crun -C "$WS" -- sh -c 'echo x >> /etc/passwd'
 	rmdir "$outside"
 }
 
@@ -58,11 +58,11 @@ test_run_git_metadata_is_read_only() {
 	git -C "$WS" init -q
 	mkdir -p "$WS/.cordon"
 	echo 'x = 1' >"$WS/.cordon/config.toml"
-	expect_status 1 crun -C "$WS" -- sh -c 'echo "[evil]" >> .git/config'
-	expect_status 1 crun -C "$WS" -- sh -c 'echo "#!/bin/sh" > .git/hooks/x'
-	expect_status 1 crun -C "$WS" -- sh -c 'echo y=2 > .cordon/config.toml'
-	expect_status 1 crun -C "$WS" -- sh -c 'mv .git .git-moved'
-	expect_status 1 crun -C "$WS" -- sh -c 'rm -rf .git'
+	expect_fail crun -C "$WS" -- sh -c 'echo "[evil]" >> .git/config'
+	expect_fail crun -C "$WS" -- sh -c 'echo "#!/bin/sh" > .git/hooks/x'
+	expect_fail crun -C "$WS" -- sh -c 'echo y=2 > .cordon/config.toml'
+	expect_fail crun -C "$WS" -- sh -c 'mv .git .git-moved'
+	expect_fail crun -C "$WS" -- sh -c 'rm -rf .git'
 	[ -d "$WS/.git" ] || fail ".git went away"
 	[ ! -e "$WS/.git/hooks/x" ] || fail "hook written"
 	# The rest of the workspace stays writable, and git can read.
@@ -79,7 +79,7 @@ test_run_gitdir_file_protects_target() {
 "$WS" = "write"
 "$T/store" = "write"
 TOML
-	expect_status 1 trun -C "$WS" -- sh -c "echo x >> '$T/store/real.git/config'"
+	expect_fail trun -C "$WS" -- sh -c "echo x >> '$T/store/real.git/config'"
 	trun -C "$WS" -- sh -c "echo fine > '$T/store/other'"
 	expect_eq fine "$(cat "$T/store/other")"
 }
@@ -87,9 +87,9 @@ TOML
 test_run_missing_git_cannot_be_created_and_leaves_nothing() {
 	make_ws
 	before=$(snapshot "$WS")
-	expect_status 1 crun -C "$WS" -- mkdir .git
-	expect_status 1 crun -C "$WS" -- sh -c 'echo x > .git'
-	expect_status 1 crun -C "$WS" -- sh -c 'mkdir -p .cordon && echo x > .cordon/config.toml'
+	expect_fail crun -C "$WS" -- mkdir .git
+	expect_fail crun -C "$WS" -- sh -c 'echo x > .git'
+	expect_fail crun -C "$WS" -- sh -c 'mkdir -p .cordon && echo x > .cordon/config.toml'
 	expect_eq "$before" "$(snapshot "$WS")" "workspace listing after the runs"
 }
 
@@ -101,7 +101,7 @@ test_run_git_in_subdirectory_finds_parent_repo() {
 	out=$(crun -C "$repo/sub" -- git rev-parse --show-toplevel)
 	expect_eq "$repo" "$out"
 	# ... and yet .git cannot be created there.
-	expect_status 1 crun -C "$repo/sub" -- mkdir .git
+	expect_fail crun -C "$repo/sub" -- mkdir .git
 	[ ! -e "$repo/sub/.git" ] || fail "left $repo/sub/.git behind"
 }
 
@@ -128,8 +128,8 @@ test_run_write_none_write_nesting() {
 TOML
 	trun -C "$WS" -- sh -c 'echo ok > a/b/f && echo ok > g'
 	expect_eq ok "$(cat "$WS/a/b/f")"
-	expect_status 1 trun -C "$WS" -- cat a/c/s
-	expect_status 1 trun -C "$WS" -- sh -c 'echo x > a/new'
+	expect_fail trun -C "$WS" -- cat a/c/s
+	expect_fail trun -C "$WS" -- sh -c 'echo x > a/new'
 	out=$(trun -C "$WS" -- ls -A a)
 	expect_eq b "$out"
 }
@@ -145,7 +145,7 @@ test_run_write_none_write_with_missing_parents() {
 TOML
 	trun -C "$WS" -- sh -c 'echo ok > hidden/deep/open/f'
 	expect_eq ok "$(cat "$WS/hidden/deep/open/f")"
-	expect_status 1 trun -C "$WS" -- sh -c 'echo x > hidden/deep/g'
+	expect_fail trun -C "$WS" -- sh -c 'echo x > hidden/deep/g'
 }
 
 test_run_root_read_with_denied_dir_and_file() {
@@ -159,12 +159,12 @@ test_run_root_read_with_denied_dir_and_file() {
 "$T/secrets" = "none"
 "$T/token" = "none"
 TOML
-	expect_status 1 trun -C "$WS" -- cat "$T/secrets/key"
+	expect_fail trun -C "$WS" -- cat "$T/secrets/key"
 	expect_eq "" "$(trun -C "$WS" -- ls -A "$T/secrets")"
 	out=$(trun -C "$WS" -- cat "$T/token")
 	expect_eq "" "$out" "content of a denied file"
-	expect_status 1 trun -C "$WS" -- sh -c "echo x > '$T/token'"
-	expect_status 1 trun -C "$WS" -- sh -c "echo x > '$T/secrets/new'"
+	expect_fail trun -C "$WS" -- sh -c "echo x > '$T/token'"
+	expect_fail trun -C "$WS" -- sh -c "echo x > '$T/secrets/new'"
 	expect_eq s2 "$(cat "$T/token")"
 }
 
@@ -182,8 +182,8 @@ TOML
 		esac
 	done
 	expect_contains " $out" " usr "
-	expect_status 1 trun -C "$WS" -- test -e /root/.bashrc
-	expect_status 1 trun -C "$WS" -- test -e "$HOME"
+	expect_fail trun -C "$WS" -- test -e /root/.bashrc
+	expect_fail trun -C "$WS" -- test -e "$HOME"
 }
 
 test_run_deny_glob_masks_files_at_depth() {
@@ -202,7 +202,7 @@ TOML
 	expect_eq "" "$(trun -C "$WS" -- cat .env)"
 	expect_eq "" "$(trun -C "$WS" -- cat a/b/c/prod.env)"
 	expect_eq ok "$(trun -C "$WS" -- cat a/b/c/readme)"
-	expect_status 1 trun -C "$WS" -- sh -c 'echo leaked > a/b/c/prod.env'
+	expect_fail trun -C "$WS" -- sh -c 'echo leaked > a/b/c/prod.env'
 	expect_eq K2 "$(cat "$WS/a/b/c/prod.env")"
 }
 
@@ -268,7 +268,7 @@ test_run_no_mount_targets_left_on_host() {
 test_run_concurrent_runs_share_placeholders_safely() {
 	make_ws
 	# The first run holds the .git mask while the second starts and ends.
-	crun -C "$WS" -- sh -c 'sleep 2; mkdir .git 2>/dev/null && echo CREATED' >"$T/a.out" &
+	"$CORDON" run --no-user-config -C "$WS" -- sh -c 'sleep 2; mkdir .git 2>/dev/null && echo CREATED' >"$T/a.out" &
 	sleep 0.5
 	crun -C "$WS" -- true
 	wait
@@ -278,7 +278,7 @@ test_run_concurrent_runs_share_placeholders_safely() {
 
 test_run_killed_run_leftovers_are_cleaned_next_time() {
 	make_ws
-	crun -C "$WS" -- sleep 30 &
+	"$CORDON" run --no-user-config -C "$WS" -- sleep 30 &
 	pid=$!
 	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
 	[ -d "$WS/.git" ] || fail "no placeholder while running"
@@ -291,7 +291,7 @@ test_run_killed_run_leftovers_are_cleaned_next_time() {
 
 test_run_placeholder_never_removes_real_content() {
 	make_ws
-	crun -C "$WS" -- sleep 2 &
+	"$CORDON" run --no-user-config -C "$WS" -- sleep 2 &
 	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
 	# The user initialises a repository on the host meanwhile.
 	touch "$WS/.git/HEAD"

@@ -1,8 +1,8 @@
 # cordon run: with the network off nothing outside the sandbox is reachable.
 
-# Starts a TCP listener on 127.0.0.1 and echoes its port.
+# Starts a TCP listener on 127.0.0.1; its port is in $PORT afterwards.
 start_tcp_listener() {
-	python3 - "$T/port" <<'PY' &
+	python3 - "$T/port" >/dev/null 2>&1 <<'PY' &
 import socket, sys
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -18,12 +18,13 @@ except Exception:
     pass
 PY
 	for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
-	cat "$T/port"
+	PORT=$(cat "$T/port")
 }
 
 test_run_network_off_blocks_tcp_to_host_loopback() {
 	make_ws
-	port=$(start_tcp_listener)
+	start_tcp_listener
+	port=$PORT
 	# The listener is reachable from outside...
 	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).recv(5)"
 	# ...and not from inside, whatever the tool.
@@ -75,7 +76,7 @@ unix" "$out"
 
 # A host daemon's socket in a place the profile leaves visible.
 start_unix_listener() { # path
-	python3 - "$1" <<'PY' &
+	python3 - "$1" >/dev/null 2>&1 <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
@@ -120,7 +121,7 @@ test_run_x11_and_runtime_dir_hidden() {
 
 test_run_abstract_socket_of_host_unreachable() {
 	make_ws
-	python3 - <<'PY' &
+	python3 - >/dev/null 2>&1 <<'PY' &
 import socket
 s = socket.socket(socket.AF_UNIX)
 s.bind("\0cordon-e2e-abstract")
@@ -144,7 +145,8 @@ except OSError as e:
 
 test_run_network_on_reaches_host_loopback() {
 	make_ws
-	port=$(start_tcp_listener)
+	start_tcp_listener
+	port=$PORT
 	out=$(crun --network on -C "$WS" -- python3 -c "import socket; print(socket.create_connection(('127.0.0.1', $port)).recv(5).decode())")
 	expect_eq HELLO "$out"
 }
