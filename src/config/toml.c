@@ -293,6 +293,12 @@ static int parse_array(struct parser *P, unsigned depth, struct toml_value **ret
 	return 0;
 }
 
+static int error_multiline_inline(struct parser *P)
+{
+	return toml_lex_error(&P->lx, P->lx.line, P->lx.col,
+			      "an inline table must be on one line, without comments");
+}
+
 /* { k = v, ... } on one line, without a trailing comma (TOML 1.0.0). */
 static int parse_inline_table(struct parser *P, unsigned depth, struct toml_value **ret)
 {
@@ -312,6 +318,9 @@ static int parse_inline_table(struct parser *P, unsigned depth, struct toml_valu
 		for (;;) {
 			int c, r;
 
+			c = toml_lex_peek(lx);
+			if (c == '\n' || c == '\r' || c == '#')
+				return error_multiline_inline(P);
 			r = parse_keyval(P, t, depth);
 			if (r < 0)
 				return r;
@@ -321,10 +330,7 @@ static int parse_inline_table(struct parser *P, unsigned depth, struct toml_valu
 				break;
 			if (c != ',') {
 				if (c == '\n' || c == '\r' || c == '#')
-					return toml_lex_error(
-						lx, lx->line, lx->col,
-						"an inline table must be on one line, without "
-						"comments (expected ',' or '}')");
+					return error_multiline_inline(P);
 				return toml_lex_error(lx, lx->line, lx->col,
 						      "expected ',' or '}' in an inline table, "
 						      "found %s",
@@ -536,13 +542,14 @@ static int parse_header(struct parser *P)
 	r = parse_key(P, &k);
 	if (r < 0)
 		return r;
-	if (toml_lex_peek(lx) != ']' || (aot && toml_lex_peek_at(lx, 1) != ']'))
-		return toml_lex_error(lx, lx->line, lx->col, "expected '%s' after the %s name, found %s",
-				      aot ? "]]" : "]", aot ? "array of tables" : "table",
-				      toml_lex_describe(lx, buf, sizeof(buf)));
-	toml_lex_advance(lx);
-	if (aot)
+	for (int i = 0; i < (aot ? 2 : 1); i++) {
+		if (toml_lex_peek(lx) != ']')
+			return toml_lex_error(lx, lx->line, lx->col,
+					      "expected '%s' to close the %s header, found %s",
+					      aot ? "]]" : "]", aot ? "array of tables" : "table",
+					      toml_lex_describe(lx, buf, sizeof(buf)));
 		toml_lex_advance(lx);
+	}
 
 	path_truncate(&P->path, 0);
 	r = walk_header(P, &k, line, col, &t, &depth);
