@@ -217,13 +217,13 @@ static int parse_keyval(struct parser *P, struct toml_value *t, unsigned depth)
 					      toml_type_name(sub->type), kv->line);
 		if (sub->flags & TOML_FLAG_INLINE)
 			return toml_lex_error(lx, kp->line, kp->col,
-					      "cannot add keys to inline table \"%s\" (line %u): an "
-					      "inline table is complete as written",
+					      "cannot add keys to inline table \"%s\" (line %u): "
+					      "an inline table is complete as written",
 					      path_show(&P->path), sub->line);
 		if (sub->flags & TOML_FLAG_HEADER)
 			return toml_lex_error(lx, kp->line, kp->col,
-					      "cannot add keys to table \"%s\" with a dotted key: it "
-					      "is defined by the header at line %u",
+					      "cannot add keys to table \"%s\" with a dotted key: "
+					      "it is defined by the header at line %u",
 					      path_show(&P->path), sub->line);
 		sub->flags |= TOML_FLAG_DOTTED;
 		t = sub;
@@ -283,7 +283,8 @@ static int parse_array(struct parser *P, unsigned depth, struct toml_value **ret
 		}
 		if (c != ']')
 			return toml_lex_error(lx, lx->line, lx->col,
-					      "expected ',' or ']' after an array element, found %s",
+					      "expected ',' or ']' after an array element, "
+					      "found %s",
 					      toml_lex_describe(lx, buf, sizeof(buf)));
 		break;
 	}
@@ -475,7 +476,8 @@ static int define_table(struct parser *P, struct toml_value *t, unsigned depth,
 				      path_show(&P->path), kv->line);
 	if (sub->flags & TOML_FLAG_INLINE)
 		return toml_lex_error(lx, kp->line, kp->col,
-				      "table \"%s\" is already defined as an inline table (line %u)",
+				      "table \"%s\" is already defined as an inline table "
+				      "(line %u)",
 				      path_show(&P->path), sub->line);
 	sub->flags |= TOML_FLAG_HEADER;
 	sub->line = line;
