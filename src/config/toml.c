@@ -217,13 +217,13 @@ static int parse_keyval(struct parser *P, struct toml_value *t, unsigned depth)
 					      toml_type_name(sub->type), kv->line);
 		if (sub->flags & TOML_FLAG_INLINE)
 			return toml_lex_error(lx, kp->line, kp->col,
-					      "cannot add keys to inline table \"%s\" (line %u): an "
-					      "inline table is complete as written",
+					      "cannot add keys to inline table \"%s\" (line %u): "
+					      "an inline table is complete as written",
 					      path_show(&P->path), sub->line);
 		if (sub->flags & TOML_FLAG_HEADER)
 			return toml_lex_error(lx, kp->line, kp->col,
-					      "cannot add keys to table \"%s\" with a dotted key: it "
-					      "is defined by the header at line %u",
+					      "cannot add keys to table \"%s\" with a dotted key: "
+					      "it is defined by the header at line %u",
 					      path_show(&P->path), sub->line);
 		sub->flags |= TOML_FLAG_DOTTED;
 		t = sub;
@@ -283,7 +283,8 @@ static int parse_array(struct parser *P, unsigned depth, struct toml_value **ret
 		}
 		if (c != ']')
 			return toml_lex_error(lx, lx->line, lx->col,
-					      "expected ',' or ']' after an array element, found %s",
+					      "expected ',' or ']' after an array element, "
+					      "found %s",
 					      toml_lex_describe(lx, buf, sizeof(buf)));
 		break;
 	}
@@ -291,6 +292,12 @@ static int parse_array(struct parser *P, unsigned depth, struct toml_value **ret
 	path_truncate(&P->path, saved);
 	*ret = TAKE_PTR(a);
 	return 0;
+}
+
+static int error_multiline_inline(struct parser *P)
+{
+	return toml_lex_error(&P->lx, P->lx.line, P->lx.col,
+			      "an inline table must be on one line, without comments");
 }
 
 /* { k = v, ... } on one line, without a trailing comma (TOML 1.0.0). */
@@ -312,6 +319,9 @@ static int parse_inline_table(struct parser *P, unsigned depth, struct toml_valu
 		for (;;) {
 			int c, r;
 
+			c = toml_lex_peek(lx);
+			if (c == '\n' || c == '\r' || c == '#')
+				return error_multiline_inline(P);
 			r = parse_keyval(P, t, depth);
 			if (r < 0)
 				return r;
@@ -321,10 +331,7 @@ static int parse_inline_table(struct parser *P, unsigned depth, struct toml_valu
 				break;
 			if (c != ',') {
 				if (c == '\n' || c == '\r' || c == '#')
-					return toml_lex_error(
-						lx, lx->line, lx->col,
-						"an inline table must be on one line, without "
-						"comments (expected ',' or '}')");
+					return error_multiline_inline(P);
 				return toml_lex_error(lx, lx->line, lx->col,
 						      "expected ',' or '}' in an inline table, "
 						      "found %s",
@@ -469,7 +476,8 @@ static int define_table(struct parser *P, struct toml_value *t, unsigned depth,
 				      path_show(&P->path), kv->line);
 	if (sub->flags & TOML_FLAG_INLINE)
 		return toml_lex_error(lx, kp->line, kp->col,
-				      "table \"%s\" is already defined as an inline table (line %u)",
+				      "table \"%s\" is already defined as an inline table "
+				      "(line %u)",
 				      path_show(&P->path), sub->line);
 	sub->flags |= TOML_FLAG_HEADER;
 	sub->line = line;
@@ -536,13 +544,14 @@ static int parse_header(struct parser *P)
 	r = parse_key(P, &k);
 	if (r < 0)
 		return r;
-	if (toml_lex_peek(lx) != ']' || (aot && toml_lex_peek_at(lx, 1) != ']'))
-		return toml_lex_error(lx, lx->line, lx->col, "expected '%s' after the %s name, found %s",
-				      aot ? "]]" : "]", aot ? "array of tables" : "table",
-				      toml_lex_describe(lx, buf, sizeof(buf)));
-	toml_lex_advance(lx);
-	if (aot)
+	for (int i = 0; i < (aot ? 2 : 1); i++) {
+		if (toml_lex_peek(lx) != ']')
+			return toml_lex_error(lx, lx->line, lx->col,
+					      "expected '%s' to close the %s header, found %s",
+					      aot ? "]]" : "]", aot ? "array of tables" : "table",
+					      toml_lex_describe(lx, buf, sizeof(buf)));
 		toml_lex_advance(lx);
+	}
 
 	path_truncate(&P->path, 0);
 	r = walk_header(P, &k, line, col, &t, &depth);

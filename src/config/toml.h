@@ -30,7 +30,8 @@ struct toml_keyval {
 	/* The key's length. TOML allows "\u0000" in quoted keys, so a key may
 	 * hold a NUL byte before key_len; `key` then reads as a shorter C
 	 * string. Code that matches keys as C strings must reject such keys
-	 * (toml_key_has_nul()), or "a\u0000b" would pass for "a". */
+	 * (toml_key_has_nul()), or "a\u0000b" would pass for "a". 0 with a
+	 * non-empty key means strlen(key), for entries built by hand. */
 	size_t key_len;
 };
 

@@ -79,8 +79,10 @@ void toml_index_add(struct toml_index *ix, const struct toml_value *t, size_t id
 				insert_slot(ix, old[i]);
 		free(old);
 	}
-	insert_slot(ix, (struct toml_index_slot){
-				.table = t, .idx = idx, .hash = hash_key(t, kv->key, kv->key_len) });
+	struct toml_index_slot s = {
+		.table = t, .idx = idx, .hash = hash_key(t, kv->key, kv->key_len)
+	};
+	insert_slot(ix, s);
 	ix->used++;
 }
 

@@ -335,7 +335,8 @@ static int read_string_body(struct toml_lexer *lx, int quote, bool multi, unsign
 
 		if (c < 0)
 			return toml_lex_error(lx, lx->line, lx->col,
-					      "unterminated %sstring (opened at line %u, column %u)",
+					      "unterminated %sstring (opened at line %u, "
+					      "column %u)",
 					      multi ? "multi-line " : "", line, col);
 		if (c == quote) {
 			size_t run = 0;
@@ -369,8 +370,9 @@ static int read_string_body(struct toml_lexer *lx, int quote, bool multi, unsign
 		if (c == '\n' || c == '\r') {
 			if (!multi)
 				return toml_lex_error(lx, lx->line, lx->col,
-						      "unterminated string (opened at line %u, "
-						      "column %u): newline before the closing quote",
+						      "unterminated string (opened at line "
+						      "%u, column %u): newline before the "
+						      "closing quote",
 						      line, col);
 			/* CRLF reads as LF, so values do not depend on how
 			 * the file was saved. */

@@ -64,8 +64,10 @@ static int scan_digits(const char *s, size_t n, size_t *pos, int radix, const ch
 static int number_error(struct toml_lexer *lx, unsigned line, unsigned col, const char *s,
 			size_t n, const char *why)
 {
-	return toml_lex_error(lx, line, col, "invalid number \"%.*s%s\": %s",
-			      (int)(n > SHOW_MAX ? SHOW_MAX : n), s, n > SHOW_MAX ? "..." : "", why);
+	int shown = (int)(n > SHOW_MAX ? SHOW_MAX : n);
+
+	return toml_lex_error(lx, line, col, "invalid number \"%.*s%s\": %s", shown, s,
+			      n > SHOW_MAX ? "..." : "", why);
 }
 
 /* Integers must be represented losslessly as 64-bit signed values; anything
@@ -257,7 +259,8 @@ int toml_scalar_word(struct toml_lexer *lx, struct toml_value *v)
 		return toml_lex_error(lx, line, col,
 				      "invalid value \"%.*s%s\" (strings must be quoted; booleans "
 				      "are true and false)",
-				      (int)(n > SHOW_MAX ? SHOW_MAX : n), s, n > SHOW_MAX ? "..." : "");
+				      (int)(n > SHOW_MAX ? SHOW_MAX : n), s,
+				      n > SHOW_MAX ? "..." : "");
 	}
 	return 0;
 }

@@ -45,7 +45,8 @@ size_t toml_table_append(struct toml_value *t, char *key, size_t key_len, unsign
 	size_t n = t->table.n;
 
 	if (needs_growth(n))
-		t->table.items = xrealloc(t->table.items, slots_for(n + 1) * sizeof(*t->table.items));
+		t->table.items =
+			xrealloc(t->table.items, slots_for(n + 1) * sizeof(*t->table.items));
 	t->table.items[n] = (struct toml_keyval){
 		.key = key, .key_len = key_len, .line = line, .column = col, .value = v
 	};
@@ -58,7 +59,8 @@ void toml_array_append(struct toml_value *a, struct toml_value *v)
 	size_t n = a->array.n;
 
 	if (needs_growth(n))
-		a->array.items = xrealloc(a->array.items, slots_for(n + 1) * sizeof(*a->array.items));
+		a->array.items =
+			xrealloc(a->array.items, slots_for(n + 1) * sizeof(*a->array.items));
 	a->array.items[n] = v;
 	a->array.n = n + 1;
 }

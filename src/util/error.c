@@ -2,8 +2,10 @@
 
 #include "util/error.h"
 
-static void error_vset(struct error *e, const char *file, unsigned line, unsigned column,
-		       const char *fmt, va_list ap)
+/* The format attribute lets clang's -Wformat-nonliteral (-Wformat=2)
+ * check callers instead of rejecting the vsnprintf() below. */
+static _printf_(5, 0) void error_vset(struct error *e, const char *file, unsigned line,
+				      unsigned column, const char *fmt, va_list ap)
 {
 	if (!e)
 		return;

@@ -560,7 +560,10 @@ static int run_decoder(const char *decoder, const char *input, struct strbuf *ou
 	safe_close(po[1]);
 	safe_close(pe[1]);
 
-	struct pollfd fds[2] = { { .fd = po[0], .events = POLLIN }, { .fd = pe[0], .events = POLLIN } };
+	struct pollfd fds[2] = {
+		{ .fd = po[0], .events = POLLIN },
+		{ .fd = pe[0], .events = POLLIN },
+	};
 	struct strbuf *bufs[2] = { out, err };
 	int open_fds = 2;
 	while (open_fds > 0) {
