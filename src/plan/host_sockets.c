@@ -12,8 +12,9 @@
  * Hidden: whole directories that exist to hold sockets (/run/user, the
  * X11 and ICE socket directories, /run/dbus), the sockets named by
  * $SSH_AUTH_SOCK and $DBUS_SESSION_BUS_ADDRESS, and every socket found by a
- * shallow scan of /run (3 levels), /tmp and /var/tmp (2 levels), ~/.ssh
- * and ~/.gnupg (1 level). What remains open is documented in README.md:
+ * shallow scan: /run (3 levels), /tmp and /var/tmp (their top level, and
+ * one level into the directories where programs keep sockets, see
+ * tmp_socket_dir()), ~/.ssh and ~/.gnupg (1 level). What remains open is documented in README.md:
  * sockets deeper or elsewhere, and sockets created after the launch. */
 #include <limits.h>
 #include <sys/stat.h>
@@ -36,28 +37,54 @@ static void add_canonical(char ***v, const char *path, bool want_dir)
 		strv_push(v, real);
 }
 
-static void scan(char ***v, const char *dir, unsigned depth)
+/* Subdirectories of /tmp and /var/tmp where programs keep their sockets
+ * (ssh-agent, tmux, screen, emacs and neovim servers, VS Code, kitty,
+ * pulseaudio, gpg, dbus-launch...). /tmp can hold thousands of entries;
+ * looking inside every one would cost more than the whole sandbox setup. */
+static bool tmp_socket_dir(const char *name)
+{
+	static const char *const prefixes[] = {
+		"ssh-",	 "tmux-",   "screen", "emacs", "nvim",   "vscode", "kitty",  "pulse-",
+		"gpg-",	 "dbus-",   "keyring", "mc-",   "orbit-", ".com.google", "lsp",
+		"docker", "podman", "containerd", "jetbrains", "pycharm", "idea",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
+		if (strneq(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
+ * into subdirectories FILTER accepts, when given). */
+static void scan(char ***v, const char *dir, unsigned depth, bool (*filter)(const char *))
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
+	char path[PATH_MAX];
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
+		unsigned char t = de->d_type;
+		bool maybe_dir = t == DT_DIR || t == DT_UNKNOWN;
+		if (t != DT_SOCK && !(maybe_dir && depth > 1))
+			continue;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
-		_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
-		unsigned char t = de->d_type;
+		if (t != DT_SOCK && filter && !filter(de->d_name))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
+			continue;
 		if (t == DT_UNKNOWN) {
 			struct stat st;
-			if (lstat(p, &st) < 0)
+			if (lstat(path, &st) < 0)
 				continue;
 			t = S_ISSOCK(st.st_mode) ? DT_SOCK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
 		}
 		if (t == DT_SOCK)
-			add_canonical(v, p, false);
-		else if (t == DT_DIR && depth > 1)
-			scan(v, p, depth - 1);
+			add_canonical(v, path, false);
+		else if (t == DT_DIR)
+			scan(v, path, depth - 1, NULL);
 	}
 }
 
@@ -87,14 +114,14 @@ void host_sockets_collect(char ***ret)
 	add_canonical(&v, getenv("SSH_AUTH_SOCK"), false);
 	add_dbus_address(&v, getenv("DBUS_SESSION_BUS_ADDRESS"));
 
-	scan(&v, "/run", 3);
-	scan(&v, "/tmp", 2);
-	scan(&v, "/var/tmp", 2);
+	scan(&v, "/run", 3, NULL);
+	scan(&v, "/tmp", 2, tmp_socket_dir);
+	scan(&v, "/var/tmp", 2, tmp_socket_dir);
 	if (home && home[0] == '/') {
 		_cleanup_free_ char *ssh = xasprintf("%s/.ssh", home);
 		_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", home);
-		scan(&v, ssh, 1);
-		scan(&v, gnupg, 1);
+		scan(&v, ssh, 1, NULL);
+		scan(&v, gnupg, 1, NULL);
 	}
 	*ret = v;
 }
