@@ -1,6 +1,18 @@
 /* The TOML 1.0.0 document parser: key/value lines, [table] and [[array]]
  * headers, arrays, inline tables, and the rules on defining things twice.
- * Characters, strings and scalars come from toml_lex.c and toml_scalar.c. */
+ * Characters, strings and scalars come from toml_lex.c and toml_scalar.c.
+ *
+ * Where the spec leaves a choice, we chose:
+ * - a float literal too large for a double (1e400) is an error, not inf;
+ * - second 60 (a leap second) is a valid time, as in RFC 3339;
+ * - CRLF inside a multi-line string reads as LF;
+ * - fractional seconds keep every digit written (no truncation needed, as
+ *   date-times stay text);
+ * - a dotted key may walk into a table that only a [header] below it
+ *   implied, after which no header may define that table (as toml-test
+ *   and the common parsers agree);
+ * - errors are reported at the first problem in document order, including
+ *   encoding errors (see toml_lex_init()). */
 #include "config/toml_internal.h"
 
 struct parser {
