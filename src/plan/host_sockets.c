@@ -13,9 +13,10 @@
  * X11 and ICE socket directories, /run/dbus), the sockets named by
  * $SSH_AUTH_SOCK and $DBUS_SESSION_BUS_ADDRESS, and every socket found by a
  * shallow scan: /run (3 levels), /tmp and /var/tmp (their top level, and
- * one level into the directories where programs keep sockets, see
- * tmp_socket_dir()), ~/.ssh and ~/.gnupg (1 level). What remains open is documented in README.md:
+ * one level into the caller's own directories there), ~/.ssh and ~/.gnupg
+ * (1 level). What remains open is documented in README.md:
  * sockets deeper or elsewhere, and sockets created after the launch. */
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -37,26 +38,20 @@ static void add_canonical(char ***v, const char *path, bool want_dir)
 		strv_push(v, real);
 }
 
-/* Subdirectories of /tmp and /var/tmp where programs keep their sockets
- * (ssh-agent, tmux, screen, emacs and neovim servers, VS Code, kitty,
- * pulseaudio, gpg, dbus-launch...). /tmp can hold thousands of entries;
- * looking inside every one would cost more than the whole sandbox setup. */
-static bool tmp_socket_dir(const char *name)
+/* Which subdirectories of /tmp and /var/tmp to look into: the caller's own.
+ * Other users keep their sockets in private (0700) directories, which a
+ * sandboxed command, without capabilities, cannot enter anyway. */
+static bool owned_by_caller(int dirfd, const char *name)
 {
-	static const char *const prefixes[] = {
-		"ssh-",	 "tmux-",   "screen", "emacs", "nvim",   "vscode", "kitty",  "pulse-",
-		"gpg-",	 "dbus-",   "keyring", "mc-",   "orbit-", ".com.google", "lsp",
-		"docker", "podman", "containerd", "jetbrains", "pycharm", "idea",
-	};
-	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-		if (strneq(name, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+	       st.st_uid == geteuid();
 }
 
 /* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
  * into subdirectories FILTER accepts, when given). */
-static void scan(char ***v, const char *dir, unsigned depth, bool (*filter)(const char *))
+static void scan(char ***v, const char *dir, unsigned depth, bool (*filter)(int, const char *))
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
@@ -71,7 +66,7 @@ static void scan(char ***v, const char *dir, unsigned depth, bool (*filter)(cons
 			continue;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
-		if (t != DT_SOCK && filter && !filter(de->d_name))
+		if (t != DT_SOCK && filter && !filter(dirfd(d), de->d_name))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
@@ -115,8 +110,8 @@ void host_sockets_collect(char ***ret)
 	add_dbus_address(&v, getenv("DBUS_SESSION_BUS_ADDRESS"));
 
 	scan(&v, "/run", 3, NULL);
-	scan(&v, "/tmp", 2, tmp_socket_dir);
-	scan(&v, "/var/tmp", 2, tmp_socket_dir);
+	scan(&v, "/tmp", 2, owned_by_caller);
+	scan(&v, "/var/tmp", 2, owned_by_caller);
 	if (home && home[0] == '/') {
 		_cleanup_free_ char *ssh = xasprintf("%s/.ssh", home);
 		_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", home);

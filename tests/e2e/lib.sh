@@ -45,8 +45,10 @@ make_ws() {
 	WS=$(cd "$T/ws" && pwd -P)
 }
 
-# crun ARGS... : cordon run without the user's own config.
-crun() { "$CORDON" run --no-user-config "$@"; }
+# `cordon run` without the user's own config, on the backend under test.
+# An array, not a function, so that `"${RUN[@]}" … &` makes $! cordon itself.
+RUN=("$CORDON" run --no-user-config ${CORDON_E2E_BACKEND:+--backend "$CORDON_E2E_BACKEND"})
+crun() { "${RUN[@]}" "$@"; }
 
 # A config with one profile "t" made of the TOML lines given on stdin
 # under [permissions.t.filesystem].
@@ -56,7 +58,7 @@ profile_t() {
 		cat
 	} >"$T/t.toml"
 }
-trun() { "$CORDON" run --no-user-config --config "$T/t.toml" -p t "$@"; }
+trun() { "${RUN[@]}" --config "$T/t.toml" -p t "$@"; }
 
 # Fails unless no file or directory under DIR changed name since the
 # listing SNAPSHOT was taken with `snapshot DIR`.

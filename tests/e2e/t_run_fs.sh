@@ -268,7 +268,7 @@ test_run_no_mount_targets_left_on_host() {
 test_run_concurrent_runs_share_placeholders_safely() {
 	make_ws
 	# The first run holds the .git mask while the second starts and ends.
-	"$CORDON" run --no-user-config -C "$WS" -- sh -c 'sleep 2; mkdir .git 2>/dev/null && echo CREATED' >"$T/a.out" &
+	"${RUN[@]}" -C "$WS" -- sh -c 'sleep 2; mkdir .git 2>/dev/null && echo CREATED' >"$T/a.out" &
 	sleep 0.5
 	crun -C "$WS" -- true
 	wait
@@ -278,7 +278,7 @@ test_run_concurrent_runs_share_placeholders_safely() {
 
 test_run_killed_run_leftovers_are_cleaned_next_time() {
 	make_ws
-	"$CORDON" run --no-user-config -C "$WS" -- sleep 30 &
+	"${RUN[@]}" -C "$WS" -- sleep 30 &
 	pid=$!
 	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
 	[ -d "$WS/.git" ] || fail "no placeholder while running"
@@ -291,7 +291,7 @@ test_run_killed_run_leftovers_are_cleaned_next_time() {
 
 test_run_placeholder_never_removes_real_content() {
 	make_ws
-	"$CORDON" run --no-user-config -C "$WS" -- sleep 2 &
+	"${RUN[@]}" -C "$WS" -- sleep 2 &
 	for _ in $(seq 50); do [ -e "$WS/.git" ] && break; sleep 0.1; done
 	# The user initialises a repository on the host meanwhile.
 	touch "$WS/.git/HEAD"

@@ -29,7 +29,7 @@ test_run_network_off_blocks_tcp_to_host_loopback() {
 	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).recv(5)"
 	# ...and not from inside, whatever the tool.
 	crun -C "$WS" -- curl -s -m 3 "http://127.0.0.1:$port/" && fail "curl connected"
-	crun -C "$WS" -- wget -q -T 3 -O- "http://127.0.0.1:$port/" && fail "wget connected"
+	crun -C "$WS" -- wget -q --tries=1 -T 3 -O- "http://127.0.0.1:$port/" && fail "wget connected"
 	crun -C "$WS" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && fail "bash /dev/tcp connected"
 	out=$(crun -C "$WS" -- python3 -c '
 import socket

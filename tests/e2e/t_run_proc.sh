@@ -58,7 +58,7 @@ test_run_sigint_is_forwarded() {
 	# ignored, and an ignored signal stays ignored across exec (as nohup
 	# relies on); start cordon the way a terminal would.
 	python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-		"$CORDON" run --no-user-config -C "$WS" -- \
+		"${RUN[@]}" -C "$WS" -- \
 		sh -c 'trap "echo got-int > int.txt; exit 130" INT; sleep 30 & wait' &
 	pid=$!
 	sleep 1
@@ -71,7 +71,7 @@ test_run_sigint_is_forwarded() {
 
 test_run_sigterm_is_forwarded() {
 	make_ws
-	"$CORDON" run --no-user-config -C "$WS" -- sleep 30 &
+	"${RUN[@]}" -C "$WS" -- sleep 30 &
 	pid=$!
 	sleep 1
 	kill -TERM $pid
