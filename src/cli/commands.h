@@ -2,7 +2,6 @@
 #pragma once
 
 #include "cli/options.h"
-#include "plan/plan.h"
 #include "policy/policy.h"
 #include "util/error.h"
 
@@ -12,7 +11,10 @@ int cmd_run(const struct cli_options *o);
 /* Prints E as one "cordon: …" line on stderr and returns EXIT_CORDON. */
 int cli_fail(const struct error *e);
 
-/* Finds bwrap (never one inside the workspace) and builds the mount plan for
- * POLICY. Returns 0, or the exit status after printing why not. */
-int cli_plan_bwrap(const struct cli_options *o, const struct policy *policy, char **ret_bwrap,
-		   struct mount_plan **ret_plan);
+struct sandbox_request;
+/* The directories no helper binary (bwrap, rg) may come from: the
+ * workspace roots and the working directory. */
+char **cli_untrusted_dirs(const struct policy *p);
+/* The backend request for the options O and POLICY. */
+void cli_sandbox_request(const struct cli_options *o, const struct policy *policy,
+			 char *const *untrusted, char *ripgrep, struct sandbox_request *ret);

@@ -6,7 +6,9 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/select.h"
+#include "linux/backend.h"
 #include "linux/bwrap_launch.h"
+#include "util/fs.h"
 #include "linux/seccomp_filter.h"
 #include "util/strbuf.h"
 #include "plan/canonical.h"
@@ -132,17 +134,25 @@ static json_t *json_policy(const struct policy *p)
 static int explain_bwrap(const struct cli_options *o, const struct policy *policy)
 {
 	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
-	_cleanup_free_ char *bwrap = NULL;
+	_cleanup_strv_free_ char **untrusted = cli_untrusted_dirs(policy);
+	_cleanup_free_ char *bwrap = NULL, *rg = NULL;
 	char *placeholder[] = { "COMMAND", NULL };
+	struct sandbox_request req;
 	struct bwrap_launch l = {};
 	struct error err = {};
 	struct strbuf out = {};
 	int r;
 
-	r = cli_plan_bwrap(o, policy, &bwrap, &plan);
-	if (r != 0)
-		return r;
-	r = bwrap_launch_prepare(bwrap, plan, o->args ? o->args : placeholder, &l, &err);
+	(void)find_program("rg", untrusted, &rg);
+	cli_sandbox_request(o, policy, untrusted, rg, &req);
+	req.command = o->args ? o->args : placeholder;
+	r = backend_bwrap_find(untrusted, &bwrap, &err);
+	if (r >= 0)
+		r = backend_bwrap_plan(&req, &plan, &err);
+	if (r >= 0) {
+		cli_print_warnings(plan->warnings);
+		r = bwrap_launch_prepare(bwrap, plan, req.command, false, &l, &err);
+	}
 	if (r < 0)
 		return cli_fail(&err);
 	for (char **a = l.argv; *a; a++) {

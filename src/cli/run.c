@@ -1,26 +1,34 @@
-/* `cordon run`: select the profile, plan the sandbox, launch the command in
- * it, and pass its exit status on. */
-#include <sys/wait.h>
-
+/* `cordon run`: select the profile, hand it to a backend, pass the
+ * command's exit status on. */
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/select.h"
-#include "linux/bwrap_launch.h"
-#include "linux/host_targets.h"
+#include "linux/backend.h"
 #include "plan/command.h"
-#include "plan/plan.h"
 #include "util/fs.h"
 #include "util/strv.h"
 
-/* Places a planted binary would come from: `bwrap` or `rg` in the
- * workspace must never be what cordon executes. */
-static char **untrusted_dirs(const struct policy *p)
+char **cli_untrusted_dirs(const struct policy *p)
 {
 	char **v = strv_copy(p->workspace_roots);
 
 	if (!strv_contains(v, p->cwd))
 		strv_push(&v, p->cwd);
 	return v;
+}
+
+void cli_sandbox_request(const struct cli_options *o, const struct policy *policy,
+			 char *const *untrusted, char *ripgrep, struct sandbox_request *ret)
+{
+	*ret = (struct sandbox_request){
+		.policy = policy,
+		.command = o->args,
+		.timeout = o->timeout,
+		.no_proc = o->no_proc,
+		.allow_weaker = o->allow_weaker,
+		.ripgrep = ripgrep,
+		.untrusted_dirs = untrusted,
+	};
 }
 
 /* Nothing to confine: the whole filesystem writable, the host network, no
@@ -47,6 +55,8 @@ static int exec_directly(char *const *command)
 	return e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXEC;
 }
 
+/* The launchers cannot tell "not found" from a setup failure, so the
+ * command is looked up first, as the sandbox will see it. */
 static int locate_command(const struct policy *p, char *const *command)
 {
 	_cleanup_free_ char *found = NULL;
@@ -63,101 +73,14 @@ static int locate_command(const struct policy *p, char *const *command)
 	return 0;
 }
 
-int cli_plan_bwrap(const struct cli_options *o, const struct policy *policy, char **ret_bwrap,
-		   struct mount_plan **ret_plan)
-{
-	_cleanup_strv_free_ char **untrusted = untrusted_dirs(policy);
-	_cleanup_free_ char *bwrap = NULL, *rg = NULL;
-	struct error err = {};
-	int r;
-
-	if (find_program("bwrap", untrusted, &bwrap) < 0) {
-		fprintf(stderr, "cordon: no usable bwrap on PATH (outside the workspace); install "
-				"bubblewrap (apt-get install bubblewrap)\n");
-		return EXIT_CORDON;
-	}
-	(void)find_program("rg", untrusted, &rg);
-
-	struct plan_options po = {
-		.no_proc = o->no_proc,
-		.ripgrep = rg,
-		.max_glob_matches = PLAN_DEFAULT_MAX_GLOB_MATCHES,
-	};
-	r = plan_build(policy, &po, ret_plan, &err);
-	if (r < 0)
-		return cli_fail(&err);
-	cli_print_warnings((*ret_plan)->warnings);
-	*ret_bwrap = TAKE_PTR(bwrap);
-	return 0;
-}
-
-static int run_bwrap(const struct cli_options *o, const struct policy *policy)
-{
-	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
-	_cleanup_free_ char *bwrap = NULL;
-	struct error err = {};
-	int r;
-
-	r = cli_plan_bwrap(o, policy, &bwrap, &plan);
-	if (r != 0)
-		return r;
-
-	r = locate_command(policy, o->args);
-	if (r != 0)
-		return r;
-
-	struct host_targets *targets = NULL;
-	r = host_targets_acquire(plan, &targets, &err);
-	if (r < 0)
-		return cli_fail(&err);
-
-	struct supervise_result res = {};
-	for (int attempt = 0;; attempt++) {
-		struct bwrap_launch l = {};
-		r = bwrap_launch_prepare(bwrap, plan, o->args, &l, &err);
-		if (r >= 0)
-			r = bwrap_launch_run(&l, o->timeout, &res, &err);
-		bwrap_launch_done(&l);
-		if (r < 0)
-			break;
-		/* bwrap reports "exit-code" only once the command was exec'd;
-		 * without it, setup failed and the command never started, so
-		 * one retry without /proc (which some containers refuse to
-		 * mount) cannot run it twice. */
-		if (res.command_started || res.timed_out || !plan->proc || attempt > 0)
-			break;
-		struct cli_options without_proc = *o;
-		without_proc.no_proc = true;
-		mount_plan_free(TAKE_PTR(plan));
-		free(TAKE_PTR(bwrap));
-		r = cli_plan_bwrap(&without_proc, policy, &bwrap, &plan);
-		if (r != 0) {
-			host_targets_release(targets);
-			return r;
-		}
-		fprintf(stderr, "cordon: warning: the sandbox could not be set up with a fresh "
-				"/proc; retrying without /proc\n");
-	}
-	host_targets_release(targets);
-	if (r < 0)
-		return cli_fail(&err);
-
-	if (res.timed_out) {
-		fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", o->timeout);
-		return EXIT_TIMEOUT;
-	}
-	if (!res.command_started) {
-		fprintf(stderr, "cordon: bwrap could not set up the sandbox (see its message "
-				"above)\n");
-		return EXIT_CORDON;
-	}
-	return supervise_exit_code(res.wait_status);
-}
-
 int cmd_run(const struct cli_options *o)
 {
 	_cleanup_policy_free_ struct policy *policy = NULL;
+	_cleanup_strv_free_ char **untrusted = NULL;
+	_cleanup_free_ char *rg = NULL;
+	struct sandbox_request req;
 	struct error err = {};
+	int status = EXIT_CORDON;
 	int r;
 
 	r = cli_select_policy(o, &policy, &err);
@@ -167,5 +90,26 @@ int cmd_run(const struct cli_options *o)
 
 	if (needs_no_sandbox(policy))
 		return exec_directly(o->args);
-	return run_bwrap(o, policy);
+	r = locate_command(policy, o->args);
+	if (r != 0)
+		return r;
+
+	untrusted = cli_untrusted_dirs(policy);
+	(void)find_program("rg", untrusted, &rg);
+	cli_sandbox_request(o, policy, untrusted, rg, &req);
+
+	enum backend_kind kind = o->backend ? backend_kind_from_string(o->backend) : BACKEND_AUTO;
+	switch (kind) {
+	case BACKEND_AUTO:
+	case BACKEND_BWRAP:
+		r = backend_bwrap_run(&req, &status, &err);
+		break;
+	default:
+		r = error_setf(&err, NULL, 0, 0, "--backend %s: not available on this build",
+			       o->backend);
+		break;
+	}
+	if (r < 0)
+		return cli_fail(&err);
+	return status;
 }

@@ -116,6 +116,10 @@ char **bwrap_argv_build(const char *bwrap, const struct mount_plan *m, const str
 		push_fd(&v, "--seccomp", fds->seccomp);
 	if (fds->json_status >= 0)
 		push_fd(&v, "--json-status-fd", fds->json_status);
+	/* bwrap reads one byte from it after building the sandbox and before
+	 * the command runs: time to attach the network proxy. */
+	if (fds->block >= 0)
+		push_fd(&v, "--block-fd", fds->block);
 	strv_push(&v, "--");
 	STRV_FOREACH (c, command)
 		strv_push(&v, *c);

@@ -7,6 +7,7 @@
 struct bwrap_fds {
 	int seccomp;          /* compiled BPF for --seccomp, or -1 */
 	int json_status;      /* write end for --json-status-fd, or -1 */
+	int block;            /* read end for --block-fd (the command waits for a byte), or -1 */
 	const int *empty;     /* one readable empty fd per MOUNT_EMPTY_FILE op, in op order */
 	size_t n_empty;
 };

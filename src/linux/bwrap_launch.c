@@ -22,17 +22,27 @@ void bwrap_launch_done(struct bwrap_launch *l)
 	safe_close(l->seccomp_fd);
 	safe_close(l->status_read);
 	safe_close(l->status_write);
+	safe_close(l->block_read);
+	safe_close(l->block_write);
 	for (size_t i = 0; i < l->n_empty; i++)
 		safe_close(l->empty[i]);
 	free(l->empty);
 	strv_free(l->argv);
-	*l = (struct bwrap_launch){ .seccomp_fd = -1, .status_read = -1, .status_write = -1 };
+	*l = (struct bwrap_launch){ .seccomp_fd = -1,
+				    .status_read = -1,
+				    .status_write = -1,
+				    .block_read = -1,
+				    .block_write = -1 };
 }
 
 int bwrap_launch_prepare(const char *bwrap, const struct mount_plan *m, char *const *command,
-			 struct bwrap_launch *ret, struct error *reterr)
+			 bool block, struct bwrap_launch *ret, struct error *reterr)
 {
-	struct bwrap_launch l = { .seccomp_fd = -1, .status_read = -1, .status_write = -1 };
+	struct bwrap_launch l = { .seccomp_fd = -1,
+				  .status_read = -1,
+				  .status_write = -1,
+				  .block_read = -1,
+				  .block_write = -1 };
 	struct seccomp_options so = {
 		.deny_inet = m->deny_inet,
 		.restrict_extras = m->restrict_extras,
@@ -56,6 +66,15 @@ int bwrap_launch_prepare(const char *bwrap, const struct mount_plan *m, char *co
 	}
 	l.status_read = pipefd[0];
 	l.status_write = pipefd[1];
+	if (block) {
+		if (pipe2(pipefd, O_CLOEXEC) < 0) {
+			r = -errno;
+			bwrap_launch_done(&l);
+			return error_setf_errno(reterr, r, NULL, 0, 0, "pipe: %s", strerror(-r));
+		}
+		l.block_read = pipefd[0];
+		l.block_write = pipefd[1];
+	}
 
 	l.n_empty = bwrap_count_empty_files(m);
 	l.empty = xcalloc(l.n_empty ? l.n_empty : 1, sizeof(int));
@@ -77,6 +96,7 @@ int bwrap_launch_prepare(const char *bwrap, const struct mount_plan *m, char *co
 	struct bwrap_fds fds = {
 		.seccomp = l.seccomp_fd,
 		.json_status = l.status_write,
+		.block = l.block_read,
 		.empty = l.empty,
 		.n_empty = l.n_empty,
 	};
@@ -107,6 +127,8 @@ static _noreturn_ void exec_bwrap(const struct bwrap_launch *l, pid_t parent)
 	}
 	(void)fcntl(l->seccomp_fd, F_SETFD, 0);
 	(void)fcntl(l->status_write, F_SETFD, 0);
+	if (l->block_read >= 0)
+		(void)fcntl(l->block_read, F_SETFD, 0);
 	for (size_t i = 0; i < l->n_empty; i++)
 		(void)fcntl(l->empty[i], F_SETFD, 0);
 
@@ -117,9 +139,34 @@ static _noreturn_ void exec_bwrap(const struct bwrap_launch *l, pid_t parent)
 	_exit(125);
 }
 
-int bwrap_launch_run(struct bwrap_launch *l, double timeout, struct supervise_result *ret,
-		     struct error *reterr)
+struct started_ctx {
+	struct bwrap_launch *launch;
+	int (*on_started)(void *userdata, pid_t pid);
+	void *userdata;
+};
+
+/* The sandbox exists; the command waits on the block pipe until the hook
+ * is done. On failure the supervisor SIGKILLs bwrap before the write end
+ * is closed: an EOF would let the command start. */
+static int release_command(void *userdata, pid_t pid)
 {
+	struct started_ctx *c = userdata;
+	int r = 0;
+
+	if (c->on_started)
+		r = c->on_started(c->userdata, pid);
+	if (r < 0)
+		return r;
+	if (write(c->launch->block_write, "x", 1) != 1)
+		return -errno;
+	return 0;
+}
+
+int bwrap_launch_run(struct bwrap_launch *l, double timeout,
+		     int (*on_started)(void *userdata, pid_t pid), void *userdata,
+		     struct supervise_result *ret, struct error *reterr)
+{
+	struct started_ctx ctx = { .launch = l, .on_started = on_started, .userdata = userdata };
 	pid_t parent = getpid();
 	pid_t pid;
 	int r;
@@ -140,18 +187,25 @@ int bwrap_launch_run(struct bwrap_launch *l, double timeout, struct supervise_re
 	l->seccomp_fd = safe_close(l->seccomp_fd);
 	for (size_t i = 0; i < l->n_empty; i++)
 		l->empty[i] = safe_close(l->empty[i]);
+	l->block_read = safe_close(l->block_read);
 
 	struct supervise_request req = {
 		.pid = pid,
 		.status_fd = l->status_read,
 		.timeout = timeout,
+		.on_started = l->block_write >= 0 ? release_command : NULL,
+		.userdata = &ctx,
 	};
 	r = supervise_wait(&req, ret);
 	supervise_restore_signals();
+	l->block_write = safe_close(l->block_write);
 	if (r < 0) {
 		(void)kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, 0);
-		return error_setf_errno(reterr, r, NULL, 0, 0, "supervising bwrap: %s", strerror(-r));
+		(void)waitpid(pid, NULL, WNOHANG);
+		if (!error_is_set(reterr))
+			error_setf_errno(reterr, r, NULL, 0, 0, "supervising bwrap: %s",
+					 strerror(-r));
+		return r;
 	}
 	return 0;
 }

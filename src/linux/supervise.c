@@ -112,6 +112,9 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 	size_t len = 0;
 	int last_sig = 0, status = 0;
 
+	bool started = false;
+	int hook_error = 0;
+
 	forwarded_signals(&s);
 	sfd = signalfd(-1, &s, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
@@ -123,6 +126,12 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 	}
 
 	for (;;) {
+		if (!started && init_pid > 0 && req->on_started) {
+			started = true;
+			hook_error = req->on_started(req->userdata, init_pid);
+			if (hook_error < 0)
+				(void)kill(req->pid, SIGKILL);
+		}
 		/* Reap first: SIGCHLD may have been consumed by an earlier read. */
 		pid_t w = waitpid(req->pid, &status, WNOHANG);
 		if (w == req->pid)
@@ -197,5 +206,5 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 		.timed_out = timed_out,
 		.command_started = exited_reported,
 	};
-	return 0;
+	return hook_error < 0 ? hook_error : 0;
 }

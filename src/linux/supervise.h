@@ -13,6 +13,12 @@ struct supervise_request {
 	/* When the launcher does not report the command's pid on status_fd,
 	 * the host pid of the sandbox's init, whose children are signalled. */
 	pid_t init_pid;
+	/* Called once, as soon as the sandbox's init pid is known (from
+	 * status_fd, or init_pid at once). A negative return kills the
+	 * launcher before anything else happens; supervise_wait then returns
+	 * that value. */
+	int (*on_started)(void *userdata, pid_t init_pid);
+	void *userdata;
 };
 
 struct supervise_result {

@@ -1,0 +1,55 @@
+/* The contract between `cordon run` and the backends that enforce a
+ * resolved policy (DESIGN.md §5). A backend either enforces the whole
+ * policy or refuses with an error that says why: it never runs the command
+ * with less isolation than asked. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "policy/policy.h"
+#include "util/error.h"
+
+enum backend_kind {
+	BACKEND_AUTO,
+	BACKEND_BWRAP,
+	BACKEND_BUILTIN,
+	BACKEND_LANDLOCK,
+	_BACKEND_MAX,
+	_BACKEND_INVALID = -EINVAL,
+};
+
+const char *backend_kind_to_string(enum backend_kind k);
+enum backend_kind backend_kind_from_string(const char *s);
+
+/* What network proxy mode needs from a backend that gives the command its
+ * own network namespace (filled by src/proxy, NULL otherwise). */
+struct sandbox_network_hooks {
+	char **setenv; /* "NAME=VALUE" for the command: HTTP_PROXY and friends */
+	/* Called once the sandbox's namespaces exist and before the command
+	 * starts; PID is the host pid of a process inside them. The command
+	 * must not start before this returns 0; on failure the launch stops. */
+	int (*attach)(void *userdata, pid_t pid, struct error *reterr);
+	void *userdata;
+};
+
+struct sandbox_request {
+	const struct policy *policy;
+	char *const *command;
+	double timeout;      /* seconds; 0 = none */
+	bool no_proc;        /* --no-proc */
+	bool allow_weaker;   /* --allow-weaker: landlock may drop carve-outs it cannot express */
+	const char *ripgrep; /* `rg` for deny globs, or NULL for the built-in walker */
+	char *const *untrusted_dirs; /* never take a helper binary from below these */
+	const struct sandbox_network_hooks *network; /* NETWORK_PROXY only */
+};
+
+/* Each returns 0 and sets *RET_STATUS to the status cordon exits with (the
+ * command's, 124 on timeout), or -errno with *RETERR set when the sandbox
+ * could not be set up (cordon exits 125). */
+int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+
+struct mount_plan;
+/* For `cordon explain --format bwrap`: the bwrap run would use, and its plan. */
+int backend_bwrap_find(char *const *untrusted_dirs, char **ret, struct error *reterr);
+int backend_bwrap_plan(const struct sandbox_request *req, struct mount_plan **ret,
+		       struct error *reterr);

@@ -1,0 +1,121 @@
+/* The bwrap backend: the mount plan as bwrap argv, run by the system bwrap
+ * (never one found inside the workspace), supervised by cordon. */
+#include <sys/wait.h>
+
+#include "linux/backend.h"
+#include "linux/bwrap_launch.h"
+#include "linux/host_targets.h"
+#include "plan/plan.h"
+#include "util/fs.h"
+#include "util/strv.h"
+
+int backend_bwrap_find(char *const *untrusted_dirs, char **ret, struct error *reterr)
+{
+	if (find_program("bwrap", untrusted_dirs, ret) < 0)
+		return error_setf_errno(reterr, -ENOENT, NULL, 0, 0,
+					"no usable bwrap on PATH (outside the workspace); install "
+					"bubblewrap (apt-get install bubblewrap)");
+	return 0;
+}
+
+int backend_bwrap_plan(const struct sandbox_request *req, struct mount_plan **ret,
+		       struct error *reterr)
+{
+	struct plan_options po = {
+		.no_proc = req->no_proc,
+		.ripgrep = req->ripgrep,
+		.max_glob_matches = PLAN_DEFAULT_MAX_GLOB_MATCHES,
+	};
+	struct mount_plan *m = NULL;
+	int r = plan_build(req->policy, &po, &m, reterr);
+
+	if (r < 0)
+		return r;
+	if (req->network)
+		STRV_FOREACH (e, req->network->setenv)
+			strv_push(&m->setenv, *e);
+	*ret = m;
+	return 0;
+}
+
+struct attach_ctx {
+	const struct sandbox_network_hooks *hooks;
+	struct error *reterr;
+};
+
+static int attach_network(void *userdata, pid_t pid)
+{
+	struct attach_ctx *c = userdata;
+
+	return c->hooks->attach(c->hooks->userdata, pid, c->reterr);
+}
+
+static int launch_once(const char *bwrap, const struct mount_plan *plan,
+		       const struct sandbox_request *req, struct supervise_result *res,
+		       struct error *reterr)
+{
+	struct bwrap_launch l = {};
+	struct attach_ctx ctx = { .hooks = req->network, .reterr = reterr };
+	bool block = req->network && req->network->attach;
+	int r;
+
+	r = bwrap_launch_prepare(bwrap, plan, req->command, block, &l, reterr);
+	if (r >= 0)
+		r = bwrap_launch_run(&l, req->timeout, block ? attach_network : NULL, &ctx, res,
+				     reterr);
+	bwrap_launch_done(&l);
+	return r;
+}
+
+int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr)
+{
+	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
+	_cleanup_free_ char *bwrap = NULL;
+	struct host_targets *targets = NULL;
+	struct supervise_result res = {};
+	int r;
+
+	r = backend_bwrap_find(req->untrusted_dirs, &bwrap, reterr);
+	if (r < 0)
+		return r;
+	r = backend_bwrap_plan(req, &plan, reterr);
+	if (r < 0)
+		return r;
+	STRV_FOREACH (w, plan->warnings)
+		fprintf(stderr, "cordon: warning: %s\n", *w);
+
+	r = host_targets_acquire(plan, &targets, reterr);
+	if (r < 0)
+		return r;
+
+	r = launch_once(bwrap, plan, req, &res, reterr);
+	/* bwrap reports "exit-code" only once the command was exec'd; without
+	 * it, setup failed and the command never started, so one retry
+	 * without /proc (which some containers refuse to mount) cannot run it
+	 * twice. The host's /proc is never shown instead (see plan.c). */
+	if (r >= 0 && !res.command_started && !res.timed_out && plan->proc) {
+		struct sandbox_request again = *req;
+		again.no_proc = true;
+		mount_plan_free(TAKE_PTR(plan));
+		r = backend_bwrap_plan(&again, &plan, reterr);
+		if (r >= 0) {
+			fprintf(stderr, "cordon: warning: the sandbox could not be set up with a "
+					"fresh /proc; retrying without /proc\n");
+			r = launch_once(bwrap, plan, &again, &res, reterr);
+		}
+	}
+	host_targets_release(targets);
+	if (r < 0)
+		return r;
+
+	if (res.timed_out) {
+		fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", req->timeout);
+		*ret_status = 124;
+		return 0;
+	}
+	if (!res.command_started)
+		return error_setf_errno(reterr, -EIO, NULL, 0, 0,
+					"bwrap could not set up the sandbox (see its message above)");
+	*ret_status = supervise_exit_code(res.wait_status);
+	return 0;
+}
