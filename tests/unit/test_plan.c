@@ -420,7 +420,9 @@ Test(plan, bwrap_argv_serialisation)
 	_cleanup_(mount_plan_freep) struct mount_plan *m = plan_for(e, ELEMENTSOF(e), NULL);
 	cr_assert_eq(bwrap_count_empty_files(m), 1);
 	int empty[] = { 9 };
-	struct bwrap_fds fds = { .seccomp = 7, .json_status = 8, .empty = empty, .n_empty = 1 };
+	struct bwrap_fds fds = {
+		.seccomp = 7, .json_status = 8, .block = -1, .empty = empty, .n_empty = 1
+	};
 	char *cmd[] = { "echo", "hi", NULL };
 	_cleanup_strv_free_ char **argv = bwrap_argv_build("/usr/bin/bwrap", m, &fds, cmd);
 	struct strbuf b = {};
