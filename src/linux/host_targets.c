@@ -1,5 +1,16 @@
+/* The registry of placeholders (see host_targets.h).
+ *
+ * STATE/targets/ holds registry.lock, taken exclusively around every change,
+ * and one file per running cordon, "run.PID.N", which that run keeps locked
+ * (flock LOCK_EX) for as long as it lives and which lists, one per line,
+ * "DEV INO PATH" of the placeholders it uses. A run file whose lock can be
+ * taken belongs to a run that is gone (the kernel drops flocks with the
+ * process, SIGKILL included): its placeholders are orphans. A placeholder is
+ * removed when no live run lists it, and only while it is still the empty
+ * directory that was recorded. One file per run, not per placeholder, keeps
+ * the cost at two file operations per run plus the placeholders' own mkdir
+ * and rmdir. */
 #include <fcntl.h>
-#include <inttypes.h>
 #include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -9,39 +20,74 @@
 #include "linux/state_dir.h"
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/strbuf.h"
 
-struct held {
-	int fd; /* the per-placeholder lock file, flock(LOCK_SH) while we run */
-	char *lock_path;
+struct record {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+struct records {
+	struct record *v;
+	size_t n, cap;
 };
 
 struct host_targets {
 	char *dir;
-	struct held *held;
-	size_t n;
+	char *run_path; /* our run file; NULL when we use no placeholder */
+	int run_fd;
+	struct records mine;
 };
 
-/* The record a lock file carries: which placeholder cordon created. */
-struct record {
-	dev_t dev;
-	ino_t ino;
-	char path[4096];
-};
-
-static uint64_t fnv1a(const char *s)
+static void records_add(struct records *r, dev_t dev, ino_t ino, const char *path)
 {
-	uint64_t h = 1469598103934665603ull;
+	GROW(r->v, r->cap, r->n + 1);
+	r->v[r->n++] = (struct record){ .dev = dev, .ino = ino, .path = xstrdup(path) };
+}
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
+static void records_free(struct records *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	*r = (struct records){};
+}
+
+static bool records_has(const struct records *r, dev_t dev, ino_t ino, const char *path)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].dev == dev && r->v[i].ino == ino && streq(r->v[i].path, path))
+			return true;
+	return false;
+}
+
+/* Parses the "DEV INO PATH" lines of a run file; malformed lines (a run
+ * killed mid-write) are ignored: at worst a placeholder stays behind. */
+static void records_read(int fd, struct records *into)
+{
+	_cleanup_free_ char *buf = NULL;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (read_file_max(path, 1 << 20, &buf, NULL) < 0)
+		return;
+	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		unsigned long long dev, ino;
+		int off = 0;
+		if (sscanf(line, "%llu %llu %n", &dev, &ino, &off) == 2 && off > 0 &&
+		    line[off] == '/')
+			records_add(into, (dev_t)dev, (ino_t)ino, line + off);
 	}
-	return h;
 }
 
 /* Opens the directory PATH without following any symlink on the way: the
- * paths are canonical, so a symlink here means somebody swapped one in
- * (a running sandbox can, inside its writable roots). */
+ * paths are canonical, so a symlink here means somebody swapped one in (a
+ * running sandbox can, inside its writable roots). */
 static int open_dir_nofollow(const char *path)
 {
 	struct open_how how = {
@@ -52,48 +98,13 @@ static int open_dir_nofollow(const char *path)
 
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
 		/* openat2 needs Linux 5.6 (and some container seccomp
-		 * profiles refuse it); fall back to refusing a final symlink. */
+		 * profiles refuse it): refuse at least a final symlink. */
 		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	return fd < 0 ? -errno : fd;
 }
 
-static int read_record(int fd, struct record *rec)
-{
-	char buf[4200];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-	unsigned long long dev, ino;
-	int off = 0;
-
-	if (n <= 0)
-		return -ENOENT;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu %n", &dev, &ino, &off) != 2 || off <= 0)
-		return -EBADMSG;
-	char *nl = strchr(buf + off, '\n');
-	if (!nl || buf[off] != '/' || (size_t)(nl - (buf + off)) >= sizeof(rec->path))
-		return -EBADMSG;
-	*nl = '\0';
-	rec->dev = (dev_t)dev;
-	rec->ino = (ino_t)ino;
-	snprintf(rec->path, sizeof(rec->path), "%s", buf + off);
-	return 0;
-}
-
-static int write_record(int fd, const struct stat *st, const char *path)
-{
-	char buf[4200];
-	int n = snprintf(buf, sizeof(buf), "%llu %llu %s\n", (unsigned long long)st->st_dev,
-			 (unsigned long long)st->st_ino, path);
-
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -ENAMETOOLONG;
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
-		return -errno;
-	return 0;
-}
-
-/* Removes the placeholder of REC if it is still the empty directory cordon
- * made; anything else (filled, replaced, gone) is left alone. */
+/* Removes the placeholder of REC if it is still the empty directory that
+ * was made; anything else (filled, replaced, gone) is left alone. */
 static void remove_placeholder(const struct record *rec)
 {
 	_cleanup_free_ char *parent = path_parent(rec->path);
@@ -107,81 +118,11 @@ static void remove_placeholder(const struct record *rec)
 		return;
 	if (!S_ISDIR(st.st_mode) || st.st_dev != rec->dev || st.st_ino != rec->ino)
 		return;
-	/* rmdir fails with ENOTEMPTY if the user put something there: then
-	 * it is theirs now. */
+	/* ENOTEMPTY if the user put something there: then it is theirs. */
 	(void)unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
-/* Under the registry lock: a lock file nobody holds belongs to a run that
- * ended without cleaning up (SIGKILL, power loss). */
-static void sweep_stale(const char *dir)
-{
-	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || streq(de->d_name, "registry.lock"))
-			continue;
-		_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
-		_cleanup_close_ int fd = open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		struct record rec;
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue;
-		if (read_record(fd, &rec) >= 0)
-			remove_placeholder(&rec);
-		(void)unlink(p);
-	}
-}
-
-static int hold_target(struct host_targets *t, const char *path, struct error *reterr)
-{
-	_cleanup_free_ char *lock_path = xasprintf("%s/%016" PRIx64, t->dir, fnv1a(path));
-	_cleanup_close_ int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	struct record rec;
-	struct stat st;
-	int r;
-
-	if (fd < 0)
-		return error_setf_errno(reterr, -errno, NULL, 0, 0, "cannot open %s: %m", lock_path);
-	/* Never blocks for long: exclusive holders hold the registry lock too. */
-	if (flock(fd, LOCK_SH) < 0)
-		return error_setf_errno(reterr, -errno, NULL, 0, 0, "cannot lock %s: %m", lock_path);
-
-	bool ours = read_record(fd, &rec) >= 0 && streq(rec.path, path) &&
-		    lstat(path, &st) == 0 && st.st_dev == rec.dev && st.st_ino == rec.ino;
-	if (!ours) {
-		_cleanup_free_ char *parent = path_parent(path);
-		_cleanup_close_ int dfd = open_dir_nofollow(parent);
-		if (dfd < 0)
-			return error_setf_errno(reterr, dfd, NULL, 0, 0,
-						"cannot open %s to create a mount point: %s", parent,
-						strerror(-dfd));
-		if (mkdirat(dfd, path_last(path), 0755) == 0) {
-			if (fstatat(dfd, path_last(path), &st, AT_SYMLINK_NOFOLLOW) < 0)
-				return error_setf_errno(reterr, -errno, NULL, 0, 0, "%s: %m", path);
-			r = write_record(fd, &st, path);
-			if (r < 0) {
-				(void)unlinkat(dfd, path_last(path), AT_REMOVEDIR);
-				return error_setf_errno(reterr, r, NULL, 0, 0,
-							"cannot record %s in %s: %s", path,
-							lock_path, strerror(-r));
-			}
-		} else if (errno != EEXIST) {
-			return error_setf_errno(reterr, -errno, NULL, 0, 0,
-						"cannot create mount point %s: %m", path);
-		}
-		/* EEXIST: it appeared since the plan was made; it is not ours to
-		 * remove, and the mask hides it all the same. */
-	}
-
-	t->held = xrealloc(t->held, (t->n + 1) * sizeof(*t->held));
-	t->held[t->n++] = (struct held){ .fd = TAKE_FD(fd), .lock_path = TAKE_PTR(lock_path) };
-	return 0;
-}
-
-static int open_registry(const char *dir)
+static int lock_registry(const char *dir)
 {
 	_cleanup_free_ char *p = xasprintf("%s/registry.lock", dir);
 	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -195,45 +136,183 @@ static int open_registry(const char *dir)
 	return fd;
 }
 
+/* Under the registry lock: the placeholders of live runs other than SELF go
+ * to IN_USE; those of runs that are gone to ORPHANS, and their run files
+ * are deleted. */
+static void scan_runs(const char *dir, const char *self, struct records *in_use,
+		      struct records *orphans)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strneq(de->d_name, "run.", 4))
+			continue;
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
+		if (self && streq(p, self))
+			continue;
+		_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			records_read(fd, in_use);
+			continue;
+		}
+		if (orphans)
+			records_read(fd, orphans);
+		(void)unlink(p);
+	}
+}
+
+static int create_run_file(struct host_targets *t, struct error *reterr)
+{
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		_cleanup_free_ char *p =
+			xasprintf("%s/run.%d.%u", t->dir, (int)getpid(), attempt);
+		int fd = open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return error_setf_errno(reterr, -errno, NULL, 0, 0, "cannot create %s: %m",
+						p);
+		/* Ours for our whole life; others test it with LOCK_NB. */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int r = -errno;
+			safe_close(fd);
+			(void)unlink(p);
+			return error_setf_errno(reterr, r, NULL, 0, 0, "cannot lock %s: %s", p,
+						strerror(-r));
+		}
+		t->run_fd = fd;
+		t->run_path = TAKE_PTR(p);
+		return 0;
+	}
+	return error_setf_errno(reterr, -EEXIST, NULL, 0, 0, "cannot create a run file in %s",
+				t->dir);
+}
+
+/* Makes the placeholder PATH, or adopts the one another run made. */
+static int hold_target(struct host_targets *t, const char *path, const struct records *known,
+		       struct error *reterr)
+{
+	_cleanup_free_ char *parent = path_parent(path);
+	_cleanup_close_ int dfd = open_dir_nofollow(parent);
+	const char *name = path_last(path);
+	struct stat st;
+
+	if (dfd < 0)
+		return error_setf_errno(reterr, dfd, NULL, 0, 0,
+					"cannot open %s to create a mount point: %s", parent,
+					strerror(-dfd));
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* Another run's placeholder is shared; anything else appeared
+		 * since the plan was made: not ours to remove, and the mask
+		 * hides it all the same. */
+		if (records_has(known, st.st_dev, st.st_ino, path))
+			records_add(&t->mine, st.st_dev, st.st_ino, path);
+		return 0;
+	}
+	if (mkdirat(dfd, name, 0755) < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return error_setf_errno(reterr, -errno, NULL, 0, 0,
+					"cannot create mount point %s: %m", path);
+	}
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int r = -errno;
+		(void)unlinkat(dfd, name, AT_REMOVEDIR);
+		return error_setf_errno(reterr, r, NULL, 0, 0, "%s: %s", path, strerror(-r));
+	}
+	records_add(&t->mine, st.st_dev, st.st_ino, path);
+	return 0;
+}
+
+static int write_run_file(struct host_targets *t)
+{
+	struct strbuf b = {};
+	int r = 0;
+
+	for (size_t i = 0; i < t->mine.n; i++)
+		strbuf_printf(&b, "%llu %llu %s\n", (unsigned long long)t->mine.v[i].dev,
+			      (unsigned long long)t->mine.v[i].ino, t->mine.v[i].path);
+	if (b.len && write(t->run_fd, b.s, b.len) != (ssize_t)b.len)
+		r = -errno ? -errno : -EIO;
+	strbuf_free(&b);
+	return r;
+}
+
 int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
 			 struct error *reterr)
 {
 	_cleanup_free_ char *state = NULL;
+	struct records in_use = {}, orphans = {};
 	struct host_targets *t;
+	struct stat st;
 	int r;
 
 	*ret = NULL;
-	if (m->n_targets == 0)
-		return 0;
 	r = state_dir_get(&state);
-	if (r < 0)
+	if (r < 0) {
+		if (m->n_targets == 0)
+			return 0;
 		return error_setf_errno(reterr, r, NULL, 0, 0,
 					"cannot use a private state directory (XDG_RUNTIME_DIR/cordon or "
 					"/tmp/cordon-%u) to track mount points: %s",
 					(unsigned)geteuid(), strerror(-r));
-
+	}
 	t = xcalloc(1, sizeof(*t));
+	t->run_fd = -1;
 	t->dir = xasprintf("%s/targets", state);
+	/* Nothing to create, and no registry yet: nothing to sweep either. */
+	if (m->n_targets == 0 && stat(t->dir, &st) < 0) {
+		host_targets_release(t);
+		return 0;
+	}
 	if (mkdir(t->dir, 0700) < 0 && errno != EEXIST) {
 		r = error_setf_errno(reterr, -errno, NULL, 0, 0, "cannot create %s: %m", t->dir);
 		host_targets_release(t);
 		return r;
 	}
-	_cleanup_close_ int registry = open_registry(t->dir);
+	_cleanup_close_ int registry = lock_registry(t->dir);
 	if (registry < 0) {
 		r = error_setf_errno(reterr, registry, NULL, 0, 0, "cannot lock %s/registry.lock: %s",
 				     t->dir, strerror(-registry));
 		host_targets_release(t);
 		return r;
 	}
-	sweep_stale(t->dir);
-	for (size_t i = 0; i < m->n_targets; i++) {
-		r = hold_target(t, m->targets[i].path, reterr);
-		if (r < 0) {
-			safe_close(TAKE_FD(registry));
-			host_targets_release(t);
-			return r;
-		}
+
+	scan_runs(t->dir, NULL, &in_use, &orphans);
+	/* A placeholder any run recorded, live or gone, may be shared. */
+	struct records known = {};
+	for (size_t i = 0; i < in_use.n; i++)
+		records_add(&known, in_use.v[i].dev, in_use.v[i].ino, in_use.v[i].path);
+	for (size_t i = 0; i < orphans.n; i++)
+		records_add(&known, orphans.v[i].dev, orphans.v[i].ino, orphans.v[i].path);
+	r = m->n_targets ? create_run_file(t, reterr) : 0;
+	for (size_t i = 0; r >= 0 && i < m->n_targets; i++)
+		r = hold_target(t, m->targets[i].path, &known, reterr);
+	records_free(&known);
+	/* Orphans nobody uses any more go now. */
+	for (size_t i = 0; i < orphans.n; i++) {
+		const struct record *o = &orphans.v[i];
+		if (!records_has(&in_use, o->dev, o->ino, o->path) &&
+		    !records_has(&t->mine, o->dev, o->ino, o->path))
+			remove_placeholder(o);
+	}
+	if (r >= 0 && t->run_path) {
+		r = write_run_file(t);
+		if (r < 0)
+			error_setf_errno(reterr, r, NULL, 0, 0, "cannot write %s: %s", t->run_path,
+					 strerror(-r));
+	}
+	records_free(&in_use);
+	records_free(&orphans);
+	safe_close(TAKE_FD(registry));
+	if (r < 0) {
+		host_targets_release(t);
+		return r;
 	}
 	*ret = t;
 	return 0;
@@ -243,24 +322,27 @@ void host_targets_release(struct host_targets *t)
 {
 	if (!t)
 		return;
-	_cleanup_close_ int registry = t->n ? open_registry(t->dir) : -1;
-
-	for (size_t i = 0; i < t->n; i++) {
-		struct held *h = &t->held[i];
-		safe_close(h->fd);
-		if (registry < 0)
-			continue; /* the next run sweeps it */
-		_cleanup_close_ int fd = open(h->lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		struct record rec;
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue; /* another run still uses it */
-		if (read_record(fd, &rec) >= 0)
-			remove_placeholder(&rec);
-		(void)unlink(h->lock_path);
+	if (t->mine.n > 0) {
+		_cleanup_close_ int registry = lock_registry(t->dir);
+		/* Without the registry lock nothing is removed: the next run
+		 * finds our run file unlocked and cleans up. */
+		if (registry >= 0) {
+			struct records in_use = {};
+			scan_runs(t->dir, t->run_path, &in_use, NULL);
+			for (size_t i = 0; i < t->mine.n; i++) {
+				const struct record *mine = &t->mine.v[i];
+				if (!records_has(&in_use, mine->dev, mine->ino, mine->path))
+					remove_placeholder(mine);
+			}
+			records_free(&in_use);
+			(void)unlink(t->run_path);
+		}
+	} else if (t->run_path) {
+		(void)unlink(t->run_path);
 	}
-	for (size_t i = 0; i < t->n; i++)
-		free(t->held[i].lock_path);
-	free(t->held);
+	safe_close(t->run_fd);
+	records_free(&t->mine);
+	free(t->run_path);
 	free(t->dir);
 	free(t);
 }

@@ -3,13 +3,18 @@
  * cross-process memory access, terminal injection, the kernel keyring),
  * refused with EPERM on every ABI the host can execute.
  *
- * Not named seccomp.h: src/ is on the include path, so src/linux/seccomp.h
- * would shadow the kernel's <linux/seccomp.h> that <seccomp.h> includes. */
+ * The filter depends only on the three options below, so every variant is
+ * compiled once, at build time, by tools/seccomp-gen.c from the rules in
+ * seccomp_rules.c (libseccomp), and cordon itself only copies the program
+ * out: no libseccomp work, and no libseccomp, on the way to every command.
+ *
+ * Not named seccomp.h: a header of that name would shadow the kernel's. */
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include <seccomp.h>
+#include <linux/filter.h>
 
 #include "util/macros.h"
 
@@ -25,13 +30,16 @@ struct seccomp_options {
 	bool restrict_extras;
 };
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(scmp_filter_ctx, seccomp_release);
+/* The compiled program for O (classic BPF, static storage). */
+void seccomp_program(const struct seccomp_options *o, const struct sock_filter **ret,
+		     size_t *ret_len);
 
-/* Builds the filter for O: default allow, the refused calls fail with EPERM,
- * an ABI the filter does not describe kills the process. On x86_64 the i386
- * and x32 ABIs carry the same rules. The caller owns *RET_CTX
- * (seccomp_release()). Returns 0 or -errno. */
-int seccomp_filter_build(const struct seccomp_options *o, scmp_filter_ctx *ret_ctx);
+/* The variant index of O in the table tools/seccomp-gen.c generates. */
+static inline unsigned seccomp_variant(const struct seccomp_options *o)
+{
+	return (o->deny_inet ? 1u : 0u) | (o->deny_unix ? 2u : 0u) | (o->restrict_extras ? 4u : 0u);
+}
+#define SECCOMP_VARIANTS 8u
 
 /* Writes the filter for O as raw classic BPF (an array of struct
  * sock_filter) to a sealed memfd, positioned at offset 0, for

@@ -24,7 +24,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 
-#include "linux/seccomp_filter.h"
+#include "linux/seccomp_rules.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
@@ -725,3 +725,30 @@ Test(seccomp, exported_bpf_table)
 }
 
 #endif /* __x86_64__ */
+
+/* cordon serves programs compiled at build time; they must be exactly what
+ * the rules give today, for every variant. */
+Test(seccomp, compiled_programs_match_the_rules)
+{
+	for (unsigned v = 0; v < SECCOMP_VARIANTS; v++) {
+		struct seccomp_options o = {
+			.deny_inet = v & 1u,
+			.deny_unix = v & 2u,
+			.restrict_extras = v & 4u,
+		};
+		cr_assert_eq(seccomp_variant(&o), v);
+		_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
+		cr_assert_eq(seccomp_filter_build(&o, &ctx), 0);
+		_cleanup_close_ int fd = memfd_create("t", MFD_CLOEXEC);
+		cr_assert_geq(fd, 0);
+		cr_assert_eq(seccomp_export_bpf(ctx, fd), 0);
+		off_t size = lseek(fd, 0, SEEK_END);
+		const struct sock_filter *prog;
+		size_t len;
+		seccomp_program(&o, &prog, &len);
+		cr_assert_eq((size_t)size, len * sizeof(*prog), "variant %u: size", v);
+		_cleanup_free_ struct sock_filter *fresh = xmalloc((size_t)size);
+		cr_assert_eq(pread(fd, fresh, (size_t)size, 0), size);
+		cr_expect_eq(memcmp(fresh, prog, (size_t)size), 0, "variant %u differs", v);
+	}
+}

@@ -1,0 +1,47 @@
+# Shared by the bench scripts: where things are, and how to read hyperfine.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+CORDON=$(readlink -f "${CORDON:-$here/../build/cordon}")
+RUNS=${RUNS:-100}
+[ -x "$CORDON" ] || { echo "bench: build cordon first (meson setup build && ninja -C build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+
+# A workspace outside /tmp, so that :workspace binds it separately, as a
+# real project would be.
+BENCH_WS=$(mktemp -d "${HOME:-/root}/cordon-bench.XXXXXX")
+BENCH_TMP=$(mktemp -d)
+: >"$BENCH_TMP/created"
+# Raw bwrap creates on the host the mount points of masks for missing paths
+# (cordon itself tracks and removes them); remove the ones that appeared.
+cleanup() {
+	while read -r d; do [ -n "$d" ] && rmdir "$d" 2>/dev/null; done <"$BENCH_TMP/created"
+	rm -rf "$BENCH_WS" "$BENCH_TMP"
+}
+trap cleanup EXIT
+
+# median_ms JSON-FILE INDEX : hyperfine's median of one command, in ms.
+median_ms() {
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.3f" % (r["median"]*1000))' "$1" "$2"
+}
+
+# raw_bwrap_script PROFILE-ARGS... : writes a shell script that runs raw bwrap
+# with the very argv `cordon explain --format bwrap` prints, giving it the
+# descriptors it names (the seccomp filter, the status pipe, /dev/null for
+# empty files), and echoes its path.
+raw_bwrap_script() {
+	local line script="$BENCH_TMP/raw-bwrap.sh"
+	(cd "$BENCH_WS" && "$CORDON" explain --no-user-config --format seccomp-bpf "$@") >"$BENCH_TMP/filter.bpf"
+	line=$(cd "$BENCH_WS" && "$CORDON" explain --no-user-config --format bwrap "$@" -- true)
+	grep -o -- '--perms 0555 --tmpfs [^ ]*' <<<"$line" | awk '{print $4}' | while read -r d; do
+		[ -e "$d" ] || echo "$d" >>"$BENCH_TMP/created"
+	done
+	{
+		echo "cd '$BENCH_WS'"
+		printf 'exec %s' "$line"
+		grep -o -- '--seccomp [0-9]*' <<<"$line" | awk -v f="$BENCH_TMP/filter.bpf" '{printf " %s<%s", $2, f}'
+		grep -o -- '--json-status-fd [0-9]*' <<<"$line" | awk '{printf " %s>/dev/null", $2}'
+		grep -o -- '--ro-bind-data [0-9]*' <<<"$line" | awk '{printf " %s</dev/null", $2}'
+		echo
+	} >"$script"
+	echo "$script"
+}
