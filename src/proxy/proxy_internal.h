@@ -29,7 +29,7 @@
 #define PROXY_TIMEOUT_CONNECT_ALL 30
 #define PROXY_TIMEOUT_LINGER      2
 /* Each direction of a relay buffers at most this much (a pipe). */
-#define PROXY_PIPE_SIZE (256 * 1024)
+#define PROXY_PIPE_SIZE (1024 * 1024)
 
 enum front {
 	FRONT_HTTP,

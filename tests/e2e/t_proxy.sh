@@ -24,6 +24,10 @@ wait_ready() { # file
 }
 
 lab_up() {
+	# Inside the lab we are uid 0: cordon's state directory must be our
+	# own, not the /tmp/cordon-0 of the real root.
+	mkdir -m 0700 -p "$T/run"
+	export XDG_RUNTIME_DIR=$T/run
 	lab_ip link set lo up
 	unshare --net -- sleep 900 &
 	SRV=$!
