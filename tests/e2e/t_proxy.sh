@@ -358,3 +358,42 @@ HTTP/1.1 400 Bad Request"
 	expect_eq "$before" "$after" "cordon's descriptors before and after"
 }
 test_proxy_robustness() { lab _proxy_robustness; }
+
+_proxy_tty_approver() {
+	lab_up
+	profile_p <<-'EOT'
+		approvals = "ask"
+	EOT
+	# A person at a terminal: answers "a" (always) to the first prompt
+	# and "n" to the second; a pty stands in for the terminal.
+	out=$("$LAB_PY" - "$CORDON" "$T/p.toml" "$WS" <<-'PY'
+		import os, pty, select, sys, time
+		cordon, conf, ws = sys.argv[1:4]
+		snippet = ("for h in session session deny; do curl -s -m 20 -o /dev/null "
+		           "-w \"$h %{http_code}\\n\" http://$h.ask.test/; done")
+		pid, fd = pty.fork()
+		if pid == 0:
+		    os.execv(cordon, [cordon, "run", "--no-user-config", "--config", conf, "-p", "p",
+		                      "-C", ws, "--approver", "tty", "--", "sh", "-c", snippet])
+		out, answers, deadline = b"", [b"a\n", b"n\n"], time.time() + 60
+		while time.time() < deadline:
+		    if select.select([fd], [], [], 1)[0]:
+		        try:
+		            d = os.read(fd, 4096)
+		        except OSError:
+		            break
+		        if not d:
+		            break
+		        out += d
+		        if out.count(b"allow?") > 2 - len(answers) and answers:
+		            os.write(fd, answers.pop(0))
+		os.waitpid(pid, 0)
+		sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+	PY
+	)
+	expect_eq 2 "$(printf '%s\n' "$out" | grep -c 'allow? \[y\]es once')" "prompts"
+	expect_contains "$out" "wants to connect to session.ask.test port 80 (http)"
+	expect_eq 2 "$(printf '%s\n' "$out" | grep -c '^session 200$')" "session answers"
+	expect_eq 1 "$(printf '%s\n' "$out" | grep -c '^deny 403$')" "deny answers"
+}
+test_proxy_tty_approver() { lab _proxy_tty_approver; }
