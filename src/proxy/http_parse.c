@@ -290,7 +290,8 @@ void http_rewrite_request(const struct http_request *r, struct strbuf *out)
 	strbuf_putc(out, ' ');
 	if (r->path.n == 0 || r->path.p[0] != '/')
 		strbuf_putc(out, '/');
-	strbuf_append(out, r->path.p, r->path.n);
+	if (r->path.n > 0)
+		strbuf_append(out, r->path.p, r->path.n);
 	strbuf_printf(out, " HTTP/1.%u\r\n", r->minor);
 	for (size_t i = 0; i < r->n_headers; i++) {
 		const struct http_header *h = &r->headers[i];
