@@ -13,7 +13,27 @@
 
 #define streq(a, b)      (strcmp((a), (b)) == 0)
 #define strneq(a, b, n)  (strncmp((a), (b), (n)) == 0)
-#define streq_ptr(a, b)  ((a) == (b) || ((a) && (b) && streq((a), (b))))
+
+/* Equal strings, or both NULL. A function rather than a macro: compared
+ * with a literal, the macro's pointer test is what clang's -Wstring-compare
+ * rejects (and macOS builds with clang). */
+static inline bool streq_ptr(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+#ifdef __APPLE__
+/* macOS's libc has strchrnul() only from macOS 15.4 on. Callers keep the
+ * glibc name; <string.h> is already included, so no declaration of the
+ * system's own is renamed. */
+static inline char *cordon_strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+#define strchrnul cordon_strchrnul
+#endif
 
 #define _unused_         __attribute__((unused))
 #define _printf_(a, b)   __attribute__((format(printf, a, b)))
