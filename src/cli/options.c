@@ -102,6 +102,7 @@ static int parse_format(const char *s)
 		[FORMAT_JSON] = "json",
 		[FORMAT_BWRAP] = "bwrap",
 		[FORMAT_SECCOMP_BPF] = "seccomp-bpf",
+		[FORMAT_SEATBELT] = "seatbelt",
 	};
 	for (int i = 0; i < _FORMAT_MAX; i++)
 		if (names[i] && streq(s, names[i]))
@@ -182,7 +183,7 @@ int cli_options_parse(enum cli_command command, int argc, char **argv, struct cl
 			int f = parse_format(optarg);
 			if (f < 0) {
 				r = error_setf(reterr, NULL, 0, 0,
-					       "--format: expected text, json, bwrap or seccomp-bpf; got \"%s\"",
+					       "--format: expected text, json, bwrap, seccomp-bpf or seatbelt; got \"%s\"",
 					       optarg);
 				goto fail;
 			}
