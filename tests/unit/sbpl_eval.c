@@ -233,6 +233,7 @@ enum filter_kind {
 	F_ANY,
 	F_NOT,
 	F_GLOBAL_NAME,
+	F_SYSCTL_NAME_PREFIX,
 	F_TARGET_SAME_SANDBOX,
 	F_REMOTE_IP,
 	F_LOCAL_IP,
@@ -360,6 +361,7 @@ static struct filter *compile_filter(struct compiler *c, const struct sx *x)
 		{ "literal", F_LITERAL },
 		{ "regex", F_REGEX },
 		{ "global-name", F_GLOBAL_NAME },
+		{ "sysctl-name-prefix", F_SYSCTL_NAME_PREFIX },
 	};
 
 	if (x->type != SX_LIST || x->n == 0 || x->items[0]->type != SX_SYMBOL) {
@@ -603,6 +605,8 @@ static bool filter_matches(const struct filter *f, const struct sbpl_query *q)
 		return !filter_matches(f->kids[0], q);
 	case F_GLOBAL_NAME:
 		return q->name && !strcmp(q->name, f->s);
+	case F_SYSCTL_NAME_PREFIX:
+		return q->name && !strncmp(q->name, f->s, strlen(f->s));
 	case F_TARGET_SAME_SANDBOX:
 		return q->same_sandbox;
 	case F_REMOTE_IP:

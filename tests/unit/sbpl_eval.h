@@ -11,7 +11,8 @@
  *  - filters: (subpath S) the path S or below, (literal S) exactly S,
  *    (regex S) POSIX extended regex search (regcomp(3), C locale),
  *    (require-all F...), (require-any F...), (require-not F),
- *    (global-name S), (target same-sandbox), (remote ip "HOST:PORT"),
+ *    (global-name S), (sysctl-name-prefix S), (target same-sandbox),
+ *    (remote ip "HOST:PORT"),
  *    (local ip "HOST:PORT") with HOST localhost or *, PORT a number or *;
  *  - expressions: "strings", #"raw strings", (param "NAME") (unset is an
  *    error, as sandbox-exec refuses it), (string-append E...).
@@ -27,7 +28,7 @@ struct sbpl_profile;
 struct sbpl_query {
 	const char *op;     /* "file-read-data", "network-outbound", "mach-lookup", … */
 	const char *path;   /* file operations */
-	const char *name;   /* mach-lookup: the global name */
+	const char *name;   /* mach-lookup: the global name; sysctl-read: the sysctl */
 	const char *remote; /* network-outbound: "localhost:8080" or "example.com:443" */
 	const char *local;  /* network-bind / network-inbound */
 	bool same_sandbox;  /* signal / process-info*: the target is in this sandbox */

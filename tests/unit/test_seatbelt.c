@@ -708,8 +708,11 @@ Test(seatbelt, processes_and_services)
 	cr_expect(sbpl_allows(sb, &q));
 	q = (struct sbpl_query){ .op = "signal", .same_sandbox = false };
 	cr_expect(!sbpl_allows(sb, &q));
-	q = (struct sbpl_query){ .op = "sysctl-read" };
+	q = (struct sbpl_query){ .op = "sysctl-read", .name = "hw.ncpu" };
 	cr_expect(sbpl_allows(sb, &q));
+	/* Other processes' arguments and environment. */
+	q = (struct sbpl_query){ .op = "sysctl-read", .name = "kern.procargs2" };
+	cr_expect(!sbpl_allows(sb, &q));
 	cr_expect(mach(sb, "com.apple.system.opendirectoryd.libinfo"));
 	/* The keychain and the preferences daemon read files for the caller. */
 	cr_expect(!mach(sb, "com.apple.SecurityServer"));
