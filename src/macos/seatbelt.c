@@ -17,8 +17,10 @@
  *              (allow file-read* file-test-existence file-map-executable
  *                     process-exec (subpath P))
  *       none   (deny file* process-exec (subpath P))
- *     `subpath` matches P itself too: a read-only or denied name that does
- *     not exist cannot be created (file-write-create on P is denied).
+ *     `subpath` matches P itself too, and the rules that take access away
+ *     also name P exactly (a `literal`, or the any-case regex below): a
+ *     read-only or denied name that does not exist cannot be created
+ *     (file-write-create on P is denied).
  *     A glob beats an entry when it matches at the entry's depth or deeper,
  *     so a read or write entry E only applies where no glob matches E or a
  *     path between E and the one asked about: its filter is
@@ -458,14 +460,17 @@ static void emit_grant_filter(struct builder *b, const struct rule_entry *r)
 		emitf(b, "(subpath (param \"%s\"))", r->name);
 }
 
-/* The filter for taking away: any case. */
+/* The filter for taking away: any case, and P itself named explicitly
+ * (the regex, or a `literal`), so that a missing P cannot be created even
+ * if `subpath` were ever read as "strictly below". */
 static void emit_deny_filter(struct builder *b, const struct rule_entry *r)
 {
 	if (r->anycase)
 		emitf(b, "(require-any (subpath (param \"%s\")) (regex (param \"%s\")))", r->name,
 		      r->anycase);
 	else
-		emitf(b, "(subpath (param \"%s\"))", r->name);
+		emitf(b, "(require-any (literal (param \"%s\")) (subpath (param \"%s\")))",
+		      r->name, r->name);
 }
 
 static void emit_entries(struct builder *b)
