@@ -42,7 +42,8 @@ static int entry_cmp(const void *a, const void *b)
 
 void policy_sort_entries(struct policy *p)
 {
-	qsort(p->entries, p->n_entries, sizeof(*p->entries), entry_cmp);
+	if (p->n_entries > 1)
+		qsort(p->entries, p->n_entries, sizeof(*p->entries), entry_cmp);
 }
 
 void policy_add_entry(struct policy *p, const char *path, enum access access,
