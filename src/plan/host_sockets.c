@@ -188,7 +188,7 @@ static char *cache_key(void)
  *   D DEV INO CTIME_SEC CTIME_NSEC PATH
  * then its entries, one per line: "S NAME" (socket), "d NAME" (subdir).
  * Names with a newline are never cached (they are re-read each time). */
-static void cache_load(const char *cache, const char *key, struct dir_cache *c)
+static void cache_load(const char *cache, const char *key, struct dir_cache *c, char **ret_text)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct dir_entry *e = NULL;
@@ -196,6 +196,7 @@ static void cache_load(const char *cache, const char *key, struct dir_cache *c)
 
 	if (!cache || read_file_max(cache, 1 << 22, &buf, NULL) < 0)
 		return;
+	*ret_text = xstrdup(buf);
 	line = strtok_r(buf, "\n", &save);
 	if (!line || !streq(line, key))
 		return;
@@ -231,17 +232,15 @@ static bool cacheable(char *const *names)
 	return true;
 }
 
-/* Written to a temporary file and renamed: a reader never sees half. */
-static void cache_store(const char *cache, const char *key, const struct dir_cache *c)
+/* Written to a temporary file and renamed, so that a reader never sees
+ * half of it; and only when it says something new (/tmp, say, changes on
+ * every run but is never cached). */
+static void cache_store(const char *cache, const char *key, const struct dir_cache *c,
+			const char *old_text)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", cache);
 	struct strbuf b = {};
-	int fd = mkostemp(tmp, O_CLOEXEC);
-
 	struct timespec now;
 
-	if (fd < 0)
-		return;
 	clock_gettime(CLOCK_REALTIME, &now);
 	strbuf_printf(&b, "%s\n", key);
 	for (size_t i = 0; i < c->n; i++) {
@@ -262,10 +261,18 @@ static void cache_store(const char *cache, const char *key, const struct dir_cac
 		STRV_FOREACH (n, e->subdirs)
 			strbuf_printf(&b, "d %s\n", *n);
 	}
-	bool ok = write(fd, b.s, b.len) == (ssize_t)b.len;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, cache) < 0)
-		(void)unlink(tmp);
+	if (old_text && streq(old_text, b.s)) {
+		strbuf_free(&b);
+		return;
+	}
+	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", cache);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0) {
+		bool ok = write(fd, b.s, b.len) == (ssize_t)b.len;
+		ok = close(fd) == 0 && ok;
+		if (!ok || rename(tmp, cache) < 0)
+			(void)unlink(tmp);
+	}
 	strbuf_free(&b);
 }
 
@@ -276,8 +283,9 @@ static void scan_all(const char *cache, char *const *skip, char ***found)
 	const char *home = getenv("HOME");
 	_cleanup_free_ char *key = cache_key();
 	struct scan s = { .skip = skip, .found = found };
+	_cleanup_free_ char *old_text = NULL;
 
-	cache_load(cache, key, &s.old);
+	cache_load(cache, key, &s.old, &old_text);
 	scan(&s, "/run", 3, NULL);
 	scan(&s, "/tmp", 2, owned_by_caller);
 	scan(&s, "/var/tmp", 2, owned_by_caller);
@@ -288,7 +296,7 @@ static void scan_all(const char *cache, char *const *skip, char ***found)
 		scan(&s, gnupg, 1, NULL);
 	}
 	if (cache && (s.now.changed || s.now.n != s.old.n))
-		cache_store(cache, key, &s.now);
+		cache_store(cache, key, &s.now, old_text);
 	dir_cache_free(&s.old);
 	dir_cache_free(&s.now);
 }
