@@ -23,6 +23,10 @@ struct seccomp_options {
 	/* Filesystem restricted: AF_VSOCK sockets, io_uring, ptrace and
 	 * process_vm_readv/writev fail with EPERM. */
 	bool restrict_extras;
+	/* Landlock ABI < 3 does not govern truncation: truncate(2) by path and
+	 * open(O_RDONLY | O_TRUNC) fail with EPERM, and openat2(2), whose flags
+	 * the filter cannot read, with ENOSYS (callers fall back to openat). */
+	bool deny_truncate;
 };
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(scmp_filter_ctx, seccomp_release);

@@ -146,7 +146,7 @@ void policy_hide_host(struct policy *p)
 			continue;
 		policy_add_entry(p, *s, ACCESS_NONE, ORIGIN_HOST,
 				 path_is_below(*s, "/tmp/cordon-") || streq(*s, state)
-					 ? "cordon state"
-					 : "host socket");
+					 ? HOST_SOCKETS_SPEC_STATE
+					 : HOST_SOCKETS_SPEC_SOCKET);
 	}
 }
