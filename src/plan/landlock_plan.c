@@ -119,6 +119,29 @@ static bool is_loss(const struct builder *b, const struct policy_entry *e, enum 
 	return true;
 }
 
+/* The entry that makes PATH GRANTED: the deepest one at or above it with
+ * that access (for a message; the grant itself may be a shallower one). */
+static const char *responsible(const struct builder *b, const char *path, bool inclusive,
+			       enum access granted, const struct landlock_grant *by)
+{
+	const struct policy *p = b->policy;
+	const char *best = by ? by->path : "/";
+	unsigned depth = 0;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		const struct policy_entry *e = &p->entries[i];
+		if (e->glob || e->missing || e->access != granted)
+			continue;
+		if (!(inclusive ? path_is_at_or_below(path, e->path) : path_is_below(path, e->path)))
+			continue;
+		if (path_depth(e->path) >= depth) {
+			best = e->path;
+			depth = path_depth(e->path);
+		}
+	}
+	return best;
+}
+
 static void add_loss(struct builder *b, const struct policy_entry *e, const char *path,
 		     enum access want, enum access granted, const struct landlock_grant *by,
 		     bool path_exists)
@@ -128,8 +151,9 @@ static void add_loss(struct builder *b, const struct policy_entry *e, const char
 		.path = xstrdup(path),
 		.want = want,
 		.granted = granted,
-		.under = xstrdup(by ? by->path : "/"),
+		.under = xstrdup(responsible(b, path, e->glob, granted, by)),
 		.origin = e->origin,
+		.spec = e->spec ? xstrdup(e->spec) : NULL,
 		.glob = e->glob,
 		.pattern = e->glob ? xstrdup(e->path) : NULL,
 		.exists = path_exists,
@@ -291,6 +315,7 @@ void landlock_plan_free(struct landlock_plan *lp)
 		free(lp->losses[i].path);
 		free(lp->losses[i].under);
 		free(lp->losses[i].pattern);
+		free(lp->losses[i].spec);
 	}
 	free(lp->losses);
 	strv_free(lp->abi_lost);
@@ -314,36 +339,42 @@ static const char *access_adjective(enum access a)
 char *landlock_loss_describe(const struct landlock_loss *l)
 {
 	const char *inside = access_adjective(l->granted);
+	const char *what;
 
 	if (l->glob)
 		return xasprintf("%s (match of deny glob %s, inside %s %s)", l->path, l->pattern,
 				 inside, l->under);
-	if (!l->exists)
-		return xasprintf("%s (missing %s; could be created inside %s %s)", l->path,
-				 l->origin == ORIGIN_PROTECTED ? "protected path" : "path", inside,
-				 l->under);
 	if (l->origin == ORIGIN_HOST)
-		return xasprintf("%s (host socket or state, hidden; inside %s %s)", l->path, inside,
-				 l->under);
-	return xasprintf("%s (%s%s inside %s %s)", l->path,
-			 l->want == ACCESS_READ ? "read-only" : "hidden",
-			 l->origin == ORIGIN_PROTECTED || l->origin == ORIGIN_GITDIR ? ", protected"
-										   : "",
-			 inside, l->under);
+		what = streq_ptr(l->spec, HOST_SOCKETS_SPEC_STATE) ? "cordon's state, hidden"
+								   : "host socket, hidden";
+	else if (l->origin == ORIGIN_PROTECTED || l->origin == ORIGIN_GITDIR)
+		what = l->exists ? "protected, read-only" : "protected";
+	else
+		what = l->want == ACCESS_READ ? "read-only" : "hidden";
+	if (!l->exists)
+		return xasprintf("%s (%s, missing: could be created inside %s %s)", l->path, what,
+				 inside, l->under);
+	return xasprintf("%s (%s inside %s %s)", l->path, what, inside, l->under);
+}
+
+char *landlock_plan_losses_summary(const struct landlock_plan *lp)
+{
+	_cleanup_free_ char *first = landlock_loss_describe(&lp->losses[0]);
+
+	if (lp->n_losses == 1)
+		return TAKE_PTR(first);
+	return xasprintf("%s and %zu more", first, lp->n_losses - 1);
 }
 
 char *landlock_plan_refusal(const struct landlock_plan *lp)
 {
-	_cleanup_free_ char *first = landlock_loss_describe(&lp->losses[0]);
-	_cleanup_free_ char *more = lp->n_losses > 1
-					    ? xasprintf(" and %zu more", lp->n_losses - 1)
-					    : xstrdup("");
+	_cleanup_free_ char *what = landlock_plan_losses_summary(lp);
 
-	return xasprintf("the landlock backend cannot enforce %s%s: Landlock can only grant "
+	return xasprintf("the landlock backend cannot enforce %s: Landlock can only grant "
 			 "access to whole trees, never take it away below a grant; the bwrap "
 			 "or builtin backend can (--backend bwrap), or accept the difference "
 			 "with --allow-weaker",
-			 first, more);
+			 what);
 }
 
 char *landlock_plan_weaker_warning(const struct landlock_plan *lp)

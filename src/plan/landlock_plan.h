@@ -60,8 +60,9 @@ struct landlock_loss {
 	char *path;
 	enum access want;    /* what the policy asks there */
 	enum access granted; /* what Landlock would give */
-	char *under;         /* the grant responsible (an ancestor, or the path itself) */
+	char *under;         /* the entry that grants it (an ancestor, or the path itself) */
 	enum entry_origin origin;
+	char *spec;          /* the entry's spec (HOST_SOCKETS_SPEC_* for host entries) */
 	bool glob;           /* a match of the deny glob `pattern` */
 	char *pattern;
 	bool exists;         /* false: the loss is that the path could be created */
@@ -107,6 +108,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct landlock_plan *, landlock_plan_free)
 
 /* "/w/.git (read-only inside writable /w)": one loss, for messages. */
 char *landlock_loss_describe(const struct landlock_loss *l);
+/* "the first loss and N more", for messages. */
+char *landlock_plan_losses_summary(const struct landlock_plan *lp);
 /* The one-line refusal for a plan with losses: the first loss, how many
  * more, and which backends can enforce them. */
 char *landlock_plan_refusal(const struct landlock_plan *lp);

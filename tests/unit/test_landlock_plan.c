@@ -284,15 +284,15 @@ Test(landlock_plan, messages_are_one_line_and_name_the_entry)
 	_cleanup_free_ char *refusal = landlock_plan_refusal(lp);
 	cr_assert(!strchr(refusal, '\n'));
 	/* Entries are visited shallowest first. */
-	cr_assert(strstr(refusal, "enforce /w/.cordon (missing"), "%s", refusal);
+	cr_assert(strstr(refusal, "enforce /w/.cordon (protected, missing"), "%s", refusal);
 	cr_assert(strstr(refusal, "and 2 more"), "%s", refusal);
 	cr_assert(strstr(refusal, "bwrap"), "%s", refusal);
 	cr_assert(strstr(refusal, "--allow-weaker"), "%s", refusal);
 
 	_cleanup_free_ char *weaker = landlock_plan_weaker_warning(lp);
 	cr_assert(!strchr(weaker, '\n'));
-	cr_assert(strstr(weaker, "/w/.git (read-only, protected inside writable /w)"), "%s", weaker);
-	cr_assert(strstr(weaker, "/w/.cordon (missing protected path; could be created inside "
+	cr_assert(strstr(weaker, "/w/.git (protected, read-only inside writable /w)"), "%s", weaker);
+	cr_assert(strstr(weaker, "/w/.cordon (protected, missing: could be created inside "
 				 "writable /w)"),
 		  "%s", weaker);
 	cr_assert(strstr(weaker, "/home/u/.ssh (hidden inside readable /)"), "%s", weaker);
