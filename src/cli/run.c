@@ -101,8 +101,13 @@ int cmd_run(const struct cli_options *o)
 	enum backend_kind kind = o->backend ? backend_kind_from_string(o->backend) : BACKEND_AUTO;
 	switch (kind) {
 	case BACKEND_AUTO:
+		r = backend_auto_run(&req, &status, &err);
+		break;
 	case BACKEND_BWRAP:
 		r = backend_bwrap_run(&req, &status, &err);
+		break;
+	case BACKEND_LANDLOCK:
+		r = backend_landlock_run(&req, &status, &err);
 		break;
 	default:
 		r = error_setf(&err, NULL, 0, 0, "--backend %s: not available on this build",

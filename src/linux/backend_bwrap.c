@@ -114,7 +114,7 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 		return 0;
 	}
 	if (!res.command_started)
-		return error_setf_errno(reterr, -EIO, NULL, 0, 0,
+		return error_setf_errno(reterr, -BACKEND_ENOTSTARTED, NULL, 0, 0,
 					"bwrap could not set up the sandbox (see its message above)");
 	*ret_status = supervise_exit_code(res.wait_status);
 	return 0;
