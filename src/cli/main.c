@@ -12,9 +12,11 @@ static const char usage[] =
 	"  run [OPTIONS] [--] COMMAND [ARG...]\n"
 	"                                run COMMAND in the sandbox of the selected profile\n"
 	"  explain [OPTIONS] [PATH...]   show the resolved policy, or the access of each PATH\n"
+	"  doctor [OPTIONS]              what this machine lets cordon do, and the backend\n"
+	"                                `run` would use (exit 1 when none can)\n"
 	"  version                       print the version\n"
 	"\n"
-	"profile options (run, explain):\n"
+	"profile options (run, explain, doctor):\n"
 	"  -p, --profile NAME      profile to use (default: default_permissions, else :workspace)\n"
 	"  -C, --cd DIR            working directory and first workspace root\n"
 	"  -w, --workspace DIR     another workspace root (repeatable)\n"
@@ -23,7 +25,7 @@ static const char usage[] =
 	"      --policy-json JSON  the whole profile as JSON (or @FILE)\n"
 	"      --network MODE      off, on or proxy\n"
 	"      --no-user-config    do not read $CORDON_HOME/config.toml\n"
-	"      --json              machine-readable output (explain)\n"
+	"      --json              machine-readable output (explain, doctor)\n"
 	"      --format FORMAT     explain: text, json, bwrap (the exact bwrap command line)\n"
 	"\n"
 	"run options:\n"
@@ -59,6 +61,9 @@ static int run_subcommand(enum cli_command command, int argc, char **argv)
 	case CMD_RUN:
 		r = cmd_run(&o);
 		break;
+	case CMD_DOCTOR:
+		r = cmd_doctor(&o);
+		break;
 	default:
 		r = EXIT_CORDON;
 		break;
@@ -78,6 +83,8 @@ int main(int argc, char **argv)
 		return run_subcommand(CMD_RUN, argc - 1, argv + 1);
 	if (streq(cmd, "explain"))
 		return run_subcommand(CMD_EXPLAIN, argc - 1, argv + 1);
+	if (streq(cmd, "doctor"))
+		return run_subcommand(CMD_DOCTOR, argc - 1, argv + 1);
 	if (streq(cmd, "version") || streq(cmd, "--version")) {
 		printf("cordon %s\n", CORDON_VERSION);
 		return 0;

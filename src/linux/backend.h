@@ -56,6 +56,18 @@ int backend_landlock_run(const struct sandbox_request *req, int *ret_status, str
 /* The default: bwrap, else builtin, else landlock (backend_auto.c). */
 int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
 
+/* What auto's checks say about each backend, in its order of preference,
+ * without running anything (for `cordon doctor`). A usable bwrap can still
+ * fail to set up its sandbox at run time; auto then moves on. */
+struct backend_verdict {
+	enum backend_kind kind;
+	bool usable;
+	char *why; /* why not; owned */
+};
+#define BACKEND_AUTO_STEPS 3
+size_t backend_auto_check(const struct sandbox_request *req, struct backend_verdict *ret,
+			  size_t n);
+
 struct landlock_plan;
 /* The landlock backend's steps before launch, for auto and doctor: probe
  * the ABI and build the plan (refusing proxy mode); refuse a plan with

@@ -144,6 +144,27 @@ static void add_reason(struct strbuf *reasons, enum backend_kind k, const char *
 	strbuf_printf(reasons, "%s: %s", backend_kind_to_string(k), why);
 }
 
+size_t backend_auto_check(const struct sandbox_request *req, struct backend_verdict *ret,
+			  size_t n)
+{
+	struct auto_ctx c = { .req = req };
+	size_t k = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(auto_steps) && k < n; i++, k++) {
+		const struct auto_step *s = &auto_steps[i];
+		char *why = NULL;
+
+		ret[k] = (struct backend_verdict){ .kind = s->kind };
+		if (!s->run)
+			why = xstrdup("not available in this build");
+		else if (s->check(&c, &why) >= 0)
+			ret[k].usable = true;
+		ret[k].why = why;
+	}
+	userns_status_done(&c.userns);
+	return k;
+}
+
 int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct error *reterr)
 {
 	struct auto_ctx c = { .req = req };

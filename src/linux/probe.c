@@ -97,8 +97,8 @@ void probe_userns_diagnose(const struct userns_facts *f, struct userns_status *r
 	if (f->max_user_namespaces == 0)
 		return set(ret, USERNS_MAX_ZERO,
 			   xstrdup("user namespaces are disabled: user.max_user_namespaces = 0"),
-			   xstrdup("sysctl -w user.max_user_namespaces=15000 (and the same in "
-				   "/etc/sysctl.d/ to keep it)"));
+			   xstrdup("sysctl -w user.max_user_namespaces=15000, and keep it in "
+				   "/etc/sysctl.d/"));
 	if (f->err == ENOSPC)
 		return set(ret, USERNS_MAX_REACHED,
 			   xasprintf("no more user namespaces: the limit user.max_user_namespaces "
@@ -318,9 +318,8 @@ bool probe_setuid_root(const char *path)
 	return stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID);
 }
 
-int probe_program_output(const char *program, const char *arg, bool whole, char **ret)
+int probe_run(char *const *argv, char **ret_output, int *ret_status)
 {
-	char *const argv[] = { (char *)program, (char *)arg, NULL };
 	posix_spawn_file_actions_t fa;
 	int pipefd[2];
 	pid_t pid;
@@ -331,7 +330,8 @@ int probe_program_output(const char *program, const char *arg, bool whole, char 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-	r = posix_spawn(&pid, program, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	r = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
 	if (r != 0) {
@@ -352,11 +352,11 @@ int probe_program_output(const char *program, const char *arg, bool whole, char 
 			break;
 	}
 	close(pipefd[0]);
-	int status;
-	(void)waitpid(pid, &status, 0);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 	buf[len] = '\0';
-	if (!whole)
-		buf[strcspn(buf, "\n")] = '\0';
-	*ret = xstrdup(buf);
+	*ret_output = xstrdup(buf);
+	*ret_status = status;
 	return 0;
 }

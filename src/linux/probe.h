@@ -79,6 +79,7 @@ int probe_proc_mount(const char **ret_step);
  * namespaces, whatever the sysctls say to everyone else). */
 bool probe_setuid_root(const char *path);
 
-/* Runs PROGRAM with one argument and returns its first line of output
- * (`bwrap --version`), or its whole output when WHOLE. For doctor. */
-int probe_program_output(const char *program, const char *arg, bool whole, char **ret);
+/* Runs ARGV (argv[0] a path) with stdin from /dev/null and returns what
+ * it wrote on stdout and stderr (at most 64 KiB) and its wait status. For
+ * doctor: `bwrap --version`, `bwrap --help`, a test sandbox. */
+int probe_run(char *const *argv, char **ret_output, int *ret_status);
