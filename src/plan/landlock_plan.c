@@ -266,6 +266,31 @@ static void plan_isolation(struct landlock_plan *lp, const struct policy *p, uns
 		strv_push(&lp->abi_refused, "socket(AF_UNIX) (abstract sockets need ABI 6)");
 }
 
+/* Messages name the first loss, so the most telling comes first: where
+ * the command works (at or below its directory) before elsewhere, what
+ * exists before what could be created; entry order otherwise. */
+static int loss_rank(const struct landlock_loss *l, const char *cwd)
+{
+	bool here = cwd && path_is_at_or_below(l->path, cwd);
+
+	return (here ? 0 : 2) + (l->exists ? 0 : 1);
+}
+
+static void order_losses(struct landlock_plan *lp, const char *cwd)
+{
+	/* A stable insertion sort: a handful of losses, usually. */
+	for (size_t i = 1; i < lp->n_losses; i++) {
+		struct landlock_loss l = lp->losses[i];
+		int rank = loss_rank(&l, cwd);
+		size_t j = i;
+		while (j > 0 && loss_rank(&lp->losses[j - 1], cwd) > rank) {
+			lp->losses[j] = lp->losses[j - 1];
+			j--;
+		}
+		lp->losses[j] = l;
+	}
+}
+
 int landlock_plan_build(const struct policy *p, unsigned abi, const struct landlock_env *env,
 			struct landlock_plan **ret, struct error *reterr)
 {
@@ -297,6 +322,7 @@ int landlock_plan_build(const struct policy *p, unsigned abi, const struct landl
 			}
 		}
 
+	order_losses(lp, p->cwd);
 	strv_push(&lp->setenv, "CORDON_SANDBOX=1");
 	if (p->network.mode == NETWORK_OFF)
 		strv_push(&lp->setenv, "CORDON_SANDBOX_NETWORK_DISABLED=1");

@@ -278,13 +278,17 @@ Test(landlock_plan, messages_are_one_line_and_name_the_entry)
 	};
 	struct fake_fs fs = { common };
 	_cleanup_policy_free_ struct policy *p = policy_of(FS_RESTRICTED, e);
+	free(p->cwd);
+	p->cwd = xstrdup("/w");
 	_cleanup_landlock_plan_free_ struct landlock_plan *lp = plan_of(p, 7, &fs);
 	cr_assert_eq(lp->n_losses, 3);
 
 	_cleanup_free_ char *refusal = landlock_plan_refusal(lp);
 	cr_assert(!strchr(refusal, '\n'));
-	/* Entries are visited shallowest first. */
-	cr_assert(strstr(refusal, "enforce /w/.cordon (protected, missing"), "%s", refusal);
+	/* Losses where the command works come first, existing ones first. */
+	cr_assert(strstr(refusal, "enforce /w/.git (protected, read-only"), "%s", refusal);
+	cr_assert_str_eq(lp->losses[1].path, "/w/.cordon");
+	cr_assert_str_eq(lp->losses[2].path, "/home/u/.ssh");
 	cr_assert(strstr(refusal, "and 2 more"), "%s", refusal);
 	cr_assert(strstr(refusal, "bwrap"), "%s", refusal);
 	cr_assert(strstr(refusal, "--allow-weaker"), "%s", refusal);
