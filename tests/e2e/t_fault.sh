@@ -105,6 +105,20 @@ test_fault_broken_bwrap_falls_back_and_never_runs_twice() {
 	expect_no_marker
 }
 
+test_fault_killed_bwrap_is_not_retried() {
+	make_ws
+	# A bwrap that dies by a signal may have had the command running (the
+	# OOM killer, a second ^C): no retry, no fallback, the signal's status.
+	mkdir "$T/fake"
+	printf '#!/bin/sh\necho call >>"%s/bwrap-calls"\nkill -KILL $$\n' "$T" >"$T/fake/bwrap"
+	chmod +x "$T/fake/bwrap"
+	rc=0
+	PATH=$T/fake:$PATH crun -p :read-only -C "$WS" -- true 2>"$T/err" || rc=$?
+	expect_eq 137 "$rc" "exit status"
+	expect_eq 1 "$(grep -c '' "$T/bwrap-calls")" "bwrap launches"
+	! grep -q 'backend auto' "$T/err" || fail "fell back after bwrap was killed: $(cat "$T/err")"
+}
+
 test_fault_bwrap_planted_in_workspace_is_not_used() {
 	make_ws
 	make_marker_dir
@@ -195,6 +209,6 @@ test_fault_proc_not_mountable() {
 
 e2e_backends once test_fault_no_bwrap_auto_falls_back_once \
 	test_fault_no_bwrap_default_profile_is_never_weakened \
-	test_fault_broken_bwrap_falls_back_and_never_runs_twice \
+	test_fault_broken_bwrap_falls_back_and_never_runs_twice test_fault_killed_bwrap_is_not_retried \
 	test_fault_bwrap_planted_in_workspace_is_not_used test_fault_user_namespaces_disabled \
 	test_fault_landlock_unavailable test_fault_proc_not_mountable
