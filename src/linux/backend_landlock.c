@@ -35,6 +35,7 @@
 #include "linux/backend.h"
 #include "linux/landlock_ruleset.h"
 #include "linux/seccomp_filter.h"
+#include "linux/seccomp_prebuilt.h"
 #include "linux/supervise.h"
 #include "plan/glob_scan.h"
 #include "plan/landlock_plan.h"
@@ -109,7 +110,7 @@ static char **build_envp(char *const *setenv)
 
 /* The compiled seccomp filter, in memory, so that the child only has to
  * hand it to the kernel. */
-static int load_filter(const struct landlock_plan *lp, struct sock_fprog *ret)
+static int load_filter(const struct landlock_plan *lp, struct sock_fprog *ret, void **owned)
 {
 	struct seccomp_options o = {
 		.deny_inet = lp->deny_inet,
@@ -122,6 +123,10 @@ static int load_filter(const struct landlock_plan *lp, struct sock_fprog *ret)
 	size_t len = 0;
 	int r;
 
+	/* Compiled at build time, the same program costs nothing here. */
+	*owned = NULL;
+	if (seccomp_prebuilt_get(&o, ret) == 0)
+		return 0;
 	r = seccomp_export_memfd(&o, &fd);
 	if (r < 0)
 		return r;
@@ -136,7 +141,8 @@ static int load_filter(const struct landlock_plan *lp, struct sock_fprog *ret)
 	if (pread(fd, buf, len, 0) != (ssize_t)len)
 		return errno ? -errno : -EIO;
 	ret->len = (unsigned short)(len / sizeof(struct sock_filter));
-	ret->filter = (struct sock_filter *)TAKE_PTR(buf);
+	ret->filter = (struct sock_filter *)buf;
+	*owned = TAKE_PTR(buf);
 	return 0;
 }
 
@@ -394,6 +400,7 @@ int backend_landlock_run(const struct sandbox_request *req, int *ret_status, str
 	_cleanup_landlock_plan_free_ struct landlock_plan *lp = NULL;
 	_cleanup_close_ int ruleset = -1;
 	struct sock_fprog filter = {};
+	_cleanup_free_ void *owned = NULL;
 	int abi = 0;
 	int r;
 
@@ -408,11 +415,9 @@ int backend_landlock_run(const struct sandbox_request *req, int *ret_status, str
 	r = landlock_ruleset_build(lp, (unsigned)abi, &ruleset, reterr);
 	if (r < 0)
 		return r;
-	r = load_filter(lp, &filter);
+	r = load_filter(lp, &filter, &owned);
 	if (r < 0)
 		return error_setf_errno(reterr, r, NULL, 0, 0, "cannot build the seccomp filter: %s",
 					strerror(-r));
-	r = launch(req, lp, ruleset, &filter, ret_status, reterr);
-	free(filter.filter);
-	return r;
+	return launch(req, lp, ruleset, &filter, ret_status, reterr);
 }
