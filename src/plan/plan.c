@@ -294,7 +294,9 @@ static int plan_restricted(struct builder *b, const struct plan_options *o, stru
 	r = collect_points(b, o, reterr);
 	if (r < 0)
 		return r;
-	qsort(b->points, b->n_points, sizeof(*b->points), point_cmp);
+	/* qsort(3) with a NULL array is undefined even for 0 elements. */
+	if (b->n_points > 0)
+		qsort(b->points, b->n_points, sizeof(*b->points), point_cmp);
 	for (size_t i = 0; i < b->n_points; i++) {
 		if (i > 0 && streq(b->points[i].path, b->points[i - 1].path))
 			continue;
@@ -323,7 +325,8 @@ int plan_build(const struct policy *p, const struct plan_options *o, struct moun
 		add_op(m, MOUNT_DEV_BIND, "/dev", "/dev", 0, xstrdup("the host's /dev"));
 		r = collect_points(&b, o, reterr);
 		if (r >= 0) {
-			qsort(b.points, b.n_points, sizeof(*b.points), point_cmp);
+			if (b.n_points > 0)
+				qsort(b.points, b.n_points, sizeof(*b.points), point_cmp);
 			for (size_t i = 0; i < b.n_points; i++)
 				if (i == 0 || !streq(b.points[i].path, b.points[i - 1].path))
 					visit(&b, &b.points[i]);
