@@ -93,12 +93,12 @@ static void add_grant(struct builder *b, const char *path, enum access access, b
 
 static bool is_host_socket(const struct policy_entry *e)
 {
-	return e->origin == ORIGIN_HOST && streq_ptr(e->spec, HOST_SOCKETS_SPEC_SOCKET);
+	return e->origin == ORIGIN_HOST && e->spec && streq(e->spec, HOST_SOCKETS_SPEC_SOCKET);
 }
 
 static bool is_cordon_state(const struct policy_entry *e)
 {
-	return e->origin == ORIGIN_HOST && streq_ptr(e->spec, HOST_SOCKETS_SPEC_STATE);
+	return e->origin == ORIGIN_HOST && e->spec && streq(e->spec, HOST_SOCKETS_SPEC_STATE);
 }
 
 /* Whether Landlock giving GRANTED where the policy wants WANT (for entry E,
@@ -371,8 +371,8 @@ char *landlock_loss_describe(const struct landlock_loss *l)
 		return xasprintf("%s (match of deny glob %s, inside %s %s)", l->path, l->pattern,
 				 inside, l->under);
 	if (l->origin == ORIGIN_HOST)
-		what = streq_ptr(l->spec, HOST_SOCKETS_SPEC_STATE) ? "cordon's state, hidden"
-								   : "host socket, hidden";
+		what = l->spec && streq(l->spec, HOST_SOCKETS_SPEC_STATE) ? "cordon's state, hidden"
+									  : "host socket, hidden";
 	else if (l->origin == ORIGIN_PROTECTED || l->origin == ORIGIN_GITDIR)
 		what = l->exists ? "protected, read-only" : "protected";
 	else
