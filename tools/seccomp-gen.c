@@ -12,6 +12,7 @@ static int export_variant(FILE *out, unsigned v)
 		.deny_inet = v & 1u,
 		.deny_unix = v & 2u,
 		.restrict_extras = v & 4u,
+		.deny_truncate = v & 8u,
 	};
 	_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
 	_cleanup_close_ int fd = memfd_create("seccomp-gen", MFD_CLOEXEC);
@@ -28,8 +29,8 @@ static int export_variant(FILE *out, unsigned v)
 		return r;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	fprintf(out, "/* deny_inet=%d deny_unix=%d restrict_extras=%d */\n", o.deny_inet,
-		o.deny_unix, o.restrict_extras);
+	fprintf(out, "/* deny_inet=%d deny_unix=%d restrict_extras=%d deny_truncate=%d */\n",
+		o.deny_inet, o.deny_unix, o.restrict_extras, o.deny_truncate);
 	fprintf(out, "static const struct sock_filter variant%u[] = {\n", v);
 	for (;;) {
 		ssize_t n = read(fd, &insn, sizeof(insn));

@@ -11,6 +11,7 @@ int cmd_explain(const struct cli_options *o);
 int cmd_run(const struct cli_options *o);
 /* `cordon connect HOST PORT`: ARGV[0] is "connect". */
 int cmd_connect(int argc, char **argv);
+int cmd_doctor(const struct cli_options *o);
 
 /* Prints E as one "cordon: …" line on stderr and returns EXIT_CORDON. */
 int cli_fail(const struct error *e);

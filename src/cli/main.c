@@ -14,9 +14,11 @@ static const char usage[] =
 	"  explain [OPTIONS] [PATH...]   show the resolved policy, or the access of each PATH\n"
 	"  connect HOST PORT             relay stdin/stdout to HOST:PORT through the sandbox's\n"
 	"                                proxy (for ssh's ProxyCommand, inside proxy-mode sandboxes)\n"
+	"  doctor [OPTIONS]              what this machine lets cordon do, and the backend\n"
+	"                                `run` would use (exit 1 when none can)\n"
 	"  version                       print the version\n"
 	"\n"
-	"profile options (run, explain):\n"
+	"profile options (run, explain, doctor):\n"
 	"  -p, --profile NAME      profile to use (default: default_permissions, else :workspace)\n"
 	"  -C, --cd DIR            working directory and first workspace root\n"
 	"  -w, --workspace DIR     another workspace root (repeatable)\n"
@@ -25,12 +27,14 @@ static const char usage[] =
 	"      --policy-json JSON  the whole profile as JSON (or @FILE)\n"
 	"      --network MODE      off, on or proxy\n"
 	"      --no-user-config    do not read $CORDON_HOME/config.toml\n"
-	"      --json              machine-readable output (explain)\n"
-	"      --format FORMAT     explain: text, json, bwrap (the exact bwrap command line),\n"
-	"                          seatbelt (the macOS sandbox-exec command line)\n"
+	"      --json              machine-readable output (explain, doctor)\n"
+	"      --format FORMAT     explain: text, json, plan (the mount plan), bwrap (the exact\n"
+	"                          bwrap command line), seatbelt (the macOS sandbox-exec\n"
+	"                          command line), seccomp-bpf (the compiled filter)\n"
 	"\n"
 	"run options:\n"
-	"      --backend NAME      auto (default) or bwrap\n"
+	"      --backend NAME      auto (default), bwrap or landlock\n"
+	"      --allow-weaker      landlock: run even where it cannot enforce a carve-out\n"
 	"      --timeout SECONDS   kill the whole sandbox after SECONDS (exit 124)\n"
 	"      --no-proc           do not mount a /proc in the sandbox\n"
 	"      --approver tty      ask on /dev/tty about hosts on neither list (approvals = \"ask\")\n"
@@ -65,6 +69,9 @@ static int run_subcommand(enum cli_command command, int argc, char **argv)
 	case CMD_RUN:
 		r = cmd_run(&o);
 		break;
+	case CMD_DOCTOR:
+		r = cmd_doctor(&o);
+		break;
 	default:
 		r = EXIT_CORDON;
 		break;
@@ -86,6 +93,8 @@ int main(int argc, char **argv)
 		return run_subcommand(CMD_EXPLAIN, argc - 1, argv + 1);
 	if (streq(cmd, "connect"))
 		return cmd_connect(argc - 1, argv + 1);
+	if (streq(cmd, "doctor"))
+		return run_subcommand(CMD_DOCTOR, argc - 1, argv + 1);
 	if (streq(cmd, "version") || streq(cmd, "--version")) {
 		printf("cordon %s\n", CORDON_VERSION);
 		return 0;

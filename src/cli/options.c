@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "cli/options.h"
+#include "linux/backend.h"
 #include "util/strv.h"
 
 enum {
@@ -192,9 +193,11 @@ int cli_options_parse(enum cli_command command, int argc, char **argv, struct cl
 			break;
 		}
 		case OPT_BACKEND:
-			if (!streq(optarg, "auto") && !streq(optarg, "bwrap")) {
+			if (backend_kind_from_string(optarg) < 0) {
 				r = error_setf(reterr, NULL, 0, 0,
-					       "--backend: expected auto or bwrap; got \"%s\"", optarg);
+					       "--backend: expected auto, bwrap, builtin or landlock; "
+					       "got \"%s\"",
+					       optarg);
 				goto fail;
 			}
 			o.backend = optarg;

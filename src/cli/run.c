@@ -50,6 +50,14 @@ static bool needs_no_sandbox(const struct policy *p)
 	return true;
 }
 
+static bool has_glob(const struct policy *p)
+{
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (p->entries[i].glob)
+			return true;
+	return false;
+}
+
 static int exec_directly(char *const *command)
 {
 	execvp(command[0], command);
@@ -99,7 +107,9 @@ int cmd_run(const struct cli_options *o)
 		return r;
 
 	untrusted = cli_untrusted_dirs(policy);
-	(void)find_program("rg", untrusted, &rg);
+	/* ripgrep only expands deny globs; looking it up walks PATH. */
+	if (has_glob(policy))
+		(void)find_program("rg", untrusted, &rg);
 	cli_sandbox_request(o, policy, untrusted, rg, &req);
 
 	if (policy->network.mode == NETWORK_PROXY) {
@@ -124,8 +134,13 @@ int cmd_run(const struct cli_options *o)
 	enum backend_kind kind = o->backend ? backend_kind_from_string(o->backend) : BACKEND_AUTO;
 	switch (kind) {
 	case BACKEND_AUTO:
+		r = backend_auto_run(&req, &status, &err);
+		break;
 	case BACKEND_BWRAP:
 		r = backend_bwrap_run(&req, &status, &err);
+		break;
+	case BACKEND_LANDLOCK:
+		r = backend_landlock_run(&req, &status, &err);
 		break;
 	default:
 		r = error_setf(&err, NULL, 0, 0, "--backend %s: not available on this build",

@@ -45,8 +45,37 @@ struct sandbox_request {
 
 /* Each returns 0 and sets *RET_STATUS to the status cordon exits with (the
  * command's, 124 on timeout), or -errno with *RETERR set when the sandbox
- * could not be set up (cordon exits 125). */
+ * could not be set up (cordon exits 125). -BACKEND_ENOTSTARTED means the
+ * launcher itself failed before the command started: nothing ran, and
+ * `auto` may try the next backend. Any other error is about the policy or
+ * the request and would be the same on every backend. */
+#define BACKEND_ENOTSTARTED ECHILD
+
 int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+int backend_landlock_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+/* The default: bwrap, else builtin, else landlock (backend_auto.c). */
+int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+
+/* What auto's checks say about each backend, in its order of preference,
+ * without running anything (for `cordon doctor`). A usable bwrap can still
+ * fail to set up its sandbox at run time; auto then moves on. */
+struct backend_verdict {
+	enum backend_kind kind;
+	bool usable;
+	char *why; /* why not; owned */
+};
+#define BACKEND_AUTO_STEPS 3
+size_t backend_auto_check(const struct sandbox_request *req, struct backend_verdict *ret,
+			  size_t n);
+
+struct landlock_plan;
+/* The landlock backend's steps before launch, for auto and doctor: probe
+ * the ABI and build the plan (refusing proxy mode); refuse a plan with
+ * carve-outs Landlock cannot express unless the request accepts them. */
+int backend_landlock_prepare(const struct sandbox_request *req, int *ret_abi,
+			     struct landlock_plan **ret, struct error *reterr);
+int backend_landlock_check(const struct sandbox_request *req, const struct landlock_plan *lp,
+			   struct error *reterr);
 
 struct mount_plan;
 /* For `cordon explain --format bwrap`: the bwrap run would use, and its plan. */

@@ -67,6 +67,11 @@ static int launch_once(const char *bwrap, const struct mount_plan *plan,
 	return r;
 }
 
+static bool not_started(const struct supervise_result *res)
+{
+	return !res->command_started && !res->timed_out && WIFEXITED(res->wait_status);
+}
+
 int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr)
 {
 	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
@@ -90,10 +95,13 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 
 	r = launch_once(bwrap, plan, req, &res, reterr);
 	/* bwrap reports "exit-code" only once the command was exec'd; without
-	 * it, setup failed and the command never started, so one retry
-	 * without /proc (which some containers refuse to mount) cannot run it
-	 * twice. The host's /proc is never shown instead (see plan.c). */
-	if (r >= 0 && !res.command_started && !res.timed_out && plan->proc) {
+	 * it, and with bwrap exiting on its own (its setup errors exit 1),
+	 * setup failed and the command never started, so one retry without
+	 * /proc (which some containers refuse to mount) cannot run it twice.
+	 * A bwrap killed by a signal (a second ^C, the OOM killer) may have
+	 * had the command running: never retried. The host's /proc is never
+	 * shown instead (see plan.c). */
+	if (r >= 0 && not_started(&res) && plan->proc) {
 		struct sandbox_request again = *req;
 		again.no_proc = true;
 		mount_plan_free(TAKE_PTR(plan));
@@ -113,9 +121,11 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 		*ret_status = 124;
 		return 0;
 	}
-	if (!res.command_started)
-		return error_setf_errno(reterr, -EIO, NULL, 0, 0,
+	if (not_started(&res))
+		return error_setf_errno(reterr, -BACKEND_ENOTSTARTED, NULL, 0, 0,
 					"bwrap could not set up the sandbox (see its message above)");
+	/* Otherwise bwrap was killed (a second ^C, the OOM killer), and the
+	 * sandbox with it: a status like any killed command's. */
 	*ret_status = supervise_exit_code(res.wait_status);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * cross-process memory access, terminal injection, the kernel keyring),
  * refused with EPERM on every ABI the host can execute.
  *
- * The filter depends only on the three options below, so every variant is
+ * The filter depends only on the four options below, so every variant is
  * compiled once, at build time, by tools/seccomp-gen.c from the rules in
  * seccomp_rules.c (libseccomp), and cordon itself only copies the program
  * out: no libseccomp work, and no libseccomp, on the way to every command.
@@ -28,6 +28,10 @@ struct seccomp_options {
 	/* Filesystem restricted: AF_VSOCK sockets, io_uring, ptrace and
 	 * process_vm_readv/writev fail with EPERM. */
 	bool restrict_extras;
+	/* Landlock ABI < 3 does not govern truncation: truncate(2) by path and
+	 * open(O_RDONLY | O_TRUNC) fail with EPERM, and openat2(2), whose flags
+	 * the filter cannot read, with ENOSYS (callers fall back to openat). */
+	bool deny_truncate;
 };
 
 /* The compiled program for O (classic BPF, static storage). */
@@ -37,9 +41,10 @@ void seccomp_program(const struct seccomp_options *o, const struct sock_filter *
 /* The variant index of O in the table tools/seccomp-gen.c generates. */
 static inline unsigned seccomp_variant(const struct seccomp_options *o)
 {
-	return (o->deny_inet ? 1u : 0u) | (o->deny_unix ? 2u : 0u) | (o->restrict_extras ? 4u : 0u);
+	return (o->deny_inet ? 1u : 0u) | (o->deny_unix ? 2u : 0u) | (o->restrict_extras ? 4u : 0u) |
+	       (o->deny_truncate ? 8u : 0u);
 }
-#define SECCOMP_VARIANTS 8u
+#define SECCOMP_VARIANTS 16u
 
 /* Writes the filter for O as raw classic BPF (an array of struct
  * sock_filter) to a sealed memfd, positioned at offset 0, for

@@ -143,6 +143,34 @@ static int add_socketcall_rules(scmp_filter_ctx ctx, const struct seccomp_option
 	return 0;
 }
 
+/* Landlock before ABI 3 (Linux 6.2) checks opens by the file mode they ask
+ * for, and open(O_RDONLY | O_TRUNC) asks only for reading yet truncates a
+ * file the caller may write by its permission bits (open(2): O_TRUNC; the
+ * kernel adds MAY_WRITE, not FMODE_WRITE); truncate(2) by path is not
+ * checked at all. Both would empty files the policy leaves read-only. Opens
+ * with O_WRONLY or O_RDWR are governed by Landlock's write right and stay
+ * allowed; openat2(2) passes its flags behind a pointer, so it is refused
+ * as if the kernel lacked it. */
+static int add_truncate_rules(scmp_filter_ctx ctx, uint32_t arch)
+{
+	const struct scmp_arg_cmp rdonly_trunc_1 =
+		SCMP_CMP(1, SCMP_CMP_MASKED_EQ, O_TRUNC | O_ACCMODE, O_TRUNC);
+	const struct scmp_arg_cmp rdonly_trunc_2 =
+		SCMP_CMP(2, SCMP_CMP_MASKED_EQ, O_TRUNC | O_ACCMODE, O_TRUNC);
+	int r;
+
+	r = deny(ctx, SCMP_SYS(truncate));
+	if (r >= 0 && arch == SCMP_ARCH_X86)
+		r = deny(ctx, SCMP_SYS(truncate64));
+	if (r >= 0)
+		r = deny_if(ctx, SCMP_SYS(open), rdonly_trunc_1);
+	if (r >= 0)
+		r = deny_if(ctx, SCMP_SYS(openat), rdonly_trunc_2);
+	if (r >= 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
+	return r;
+}
+
 static int add_rules(scmp_filter_ctx ctx, uint32_t arch, const struct seccomp_options *o)
 {
 	int r;
@@ -166,6 +194,11 @@ static int add_rules(scmp_filter_ctx ctx, uint32_t arch, const struct seccomp_op
 	r = add_socket_rules(ctx, o);
 	if (r < 0)
 		return r;
+	if (o->deny_truncate) {
+		r = add_truncate_rules(ctx, arch);
+		if (r < 0)
+			return r;
+	}
 	if (arch == SCMP_ARCH_X86)
 		return add_socketcall_rules(ctx, o);
 	return 0;

@@ -358,8 +358,8 @@ void policy_hide_host(struct policy *p, const char *cache)
 			continue;
 		policy_append_entry(p, *s, ACCESS_NONE, ORIGIN_HOST,
 				 path_is_below(*s, "/tmp/cordon-") || streq(*s, state)
-					 ? "cordon state"
-					 : "host socket");
+					 ? HOST_SOCKETS_SPEC_STATE
+					 : HOST_SOCKETS_SPEC_SOCKET);
 	}
 	policy_sort_entries(p);
 }

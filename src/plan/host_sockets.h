@@ -3,6 +3,12 @@
 
 #include "policy/policy.h"
 
+/* The `spec` of the entries policy_hide_host() adds, so that a backend can
+ * tell why a path is hidden: a daemon's socket cannot be connected to, and
+ * cordon's state cannot be edited. */
+#define HOST_SOCKETS_SPEC_SOCKET "host socket"
+#define HOST_SOCKETS_SPEC_STATE  "cordon state"
+
 /* The canonical paths of socket directories and sockets on this machine
  * that a sandbox with a restricted filesystem must not see. CACHE (or NULL)
  * is a file in cordon's private state directory that keeps the result of

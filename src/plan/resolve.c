@@ -698,7 +698,7 @@ static void prune_minimal(struct resolver *r)
 	for (size_t i = 0; i < pol->n_entries;) {
 		struct policy_entry *e = &pol->entries[i];
 		if (e->origin != ORIGIN_PROFILE || e->glob || e->missing ||
-		    !streq_ptr(e->spec, ":minimal")) {
+		    !(e->spec && streq(e->spec, ":minimal"))) {
 			i++;
 			continue;
 		}

@@ -1,5 +1,36 @@
 # Helpers for e2e tests. Tests run with `set -eu` in their own directory $T.
 
+# Which backends a test applies to. run.sh runs the suite once per backend
+# under test (CORDON_E2E_BACKEND, which lib.sh passes to every `cordon
+# run`); a test that checks something only some backends provide declares
+# it next to its definition, and the other passes leave it out (it is
+# neither run nor counted as a skip):
+#   e2e_backends "bwrap builtin" test_a test_b   # needs the sandbox's own mounts
+#   e2e_backends once test_c                     # picks its backend itself
+# "once" runs in the default pass only (CORDON_E2E_BACKEND unset). Without
+# a declaration a test applies to every backend.
+declare -gA E2E_APPLIES=()
+e2e_backends() {
+	local list=$1 t
+	shift
+	for t in "$@"; do E2E_APPLIES[$t]=$list; done
+}
+# Namespace backends: a mount namespace of their own (masks, /dev, /proc),
+# pid and network namespaces.
+E2E_NS="bwrap builtin"
+
+# e2e_applies TEST : whether TEST runs in this pass.
+e2e_applies() {
+	local list=${E2E_APPLIES[$1]:-}
+	[ -z "$list" ] && return 0
+	if [ "$list" = once ]; then
+		[ -z "${CORDON_E2E_BACKEND:-}" ]
+		return
+	fi
+	[ -z "${CORDON_E2E_BACKEND:-}" ] && return 0
+	[[ " $list " == *" $CORDON_E2E_BACKEND "* ]]
+}
+
 cordon() { "$CORDON" "$@"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

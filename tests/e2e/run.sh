@@ -6,7 +6,9 @@
 # started) and its own temporary directory ($T): exit 0 passes, exit 77
 # skips (with a reason on the last line), anything else fails.
 # With CORDON_MUST_WORK=1 a skip counts as a failure, as in CI.
-# CORDON_E2E_BACKEND, when set, is passed to every `cordon run` as --backend.
+# CORDON_E2E_BACKEND, when set, is passed to every `cordon run` as --backend,
+# and only the tests that apply to that backend run (see e2e_backends in
+# lib.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -36,10 +38,14 @@ limit=${CORDON_E2E_TEST_TIMEOUT:-180}
 [ -x "$CORDON" ] || { echo "e2e: no cordon binary at $CORDON" >&2; exit 2; }
 load_tests
 
-passed=0 failed=0 skipped=0 n=0
+passed=0 failed=0 skipped=0 n=0 na=0
 base=$(mktemp -d "${TMPDIR:-/tmp}/cordon-e2e.XXXXXX")
 for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
 	[ -n "$filter" ] && ! [[ $t =~ $filter ]] && continue
+	if ! e2e_applies "$t"; then
+		na=$((na + 1))
+		continue
+	fi
 	n=$((n + 1))
 	mkdir -p "$base/$t"
 	log="$base/$t.log"
@@ -76,5 +82,5 @@ done
 # Some tests leave read-only trees; make them removable.
 chmod -R u+rwX "$base" 2>/dev/null
 rm -rf "$base"
-echo "e2e: $passed passed, $failed failed, $skipped skipped"
+echo "e2e: $passed passed, $failed failed, $skipped skipped${CORDON_E2E_BACKEND:+ (backend $CORDON_E2E_BACKEND; $na tests do not apply to it)}"
 [ $failed -eq 0 ]

@@ -135,3 +135,19 @@ test_explain_unknown_key_warns_not_fails() {
 	expect_contains "$err" "frobnicate"
 	expect_eq "read /etc" "$(cordon explain --no-user-config --config cfg.toml -p dev /etc 2>/dev/null)"
 }
+
+# explain runs no sandbox.
+e2e_backends once test_explain_nearest_entry_wins \
+	test_explain_workspace_profile \
+	test_explain_default_profile_is_workspace \
+	test_explain_json_has_schema_fields \
+	test_explain_bad_toml_is_one_line_with_position \
+	test_explain_bad_access_value_names_key \
+	test_explain_bad_flag_exit_125 \
+	test_explain_bad_policy_json \
+	test_explain_policy_json \
+	test_explain_override_changes_profile \
+	test_explain_extends_cycle_is_error \
+	test_explain_user_config_location \
+	test_explain_legacy_sandbox_mode \
+	test_explain_unknown_key_warns_not_fails

@@ -298,3 +298,29 @@ test_run_placeholder_never_removes_real_content() {
 	wait
 	[ -f "$WS/.git/HEAD" ] || fail "removed a directory the user filled"
 }
+
+# These need what only a mount namespace gives: protected metadata and
+# masks below a writable or readable root (carve-outs the landlock backend
+# refuses by design), the sandbox's own /dev, placeholders. The landlock
+# backend's own filesystem tests are in t_landlock.sh.
+e2e_backends "$E2E_NS" test_run_workspace_write_inside_not_outside \
+	test_run_slash_tmp_writable_in_workspace_profile \
+	test_run_dev_devices \
+	test_run_dev_shm_writable_root_persists \
+	test_run_git_metadata_is_read_only \
+	test_run_gitdir_file_protects_target \
+	test_run_missing_git_cannot_be_created_and_leaves_nothing \
+	test_run_git_in_subdirectory_finds_parent_repo \
+	test_run_write_none_write_nesting \
+	test_run_write_none_write_with_missing_parents \
+	test_run_root_read_with_denied_dir_and_file \
+	test_run_minimal_profile_sees_only_minimal_set \
+	test_run_deny_glob_masks_files_at_depth \
+	test_run_deny_glob_without_ripgrep_uses_walker \
+	test_run_missing_writable_root_is_skipped_with_warning \
+	test_run_symlinked_cwd \
+	test_run_root_that_is_a_file_is_written_through \
+	test_run_no_mount_targets_left_on_host \
+	test_run_concurrent_runs_share_placeholders_safely \
+	test_run_killed_run_leftovers_are_cleaned_next_time \
+	test_run_placeholder_never_removes_real_content

@@ -1,4 +1,5 @@
 # cordon run: with the network off nothing outside the sandbox is reachable.
+# Tests that need no write use :read-only, which every backend can enforce.
 
 # Starts a TCP listener on 127.0.0.1; its port is in $PORT afterwards.
 start_tcp_listener() {
@@ -28,10 +29,10 @@ test_run_network_off_blocks_tcp_to_host_loopback() {
 	# The listener is reachable from outside...
 	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).recv(5)"
 	# ...and not from inside, whatever the tool.
-	crun -C "$WS" -- curl -s -m 3 "http://127.0.0.1:$port/" && fail "curl connected"
-	crun -C "$WS" -- wget -q --tries=1 -T 3 -O- "http://127.0.0.1:$port/" && fail "wget connected"
-	crun -C "$WS" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && fail "bash /dev/tcp connected"
-	out=$(crun -C "$WS" -- python3 -c '
+	crun -p :read-only -C "$WS" -- curl -s -m 3 "http://127.0.0.1:$port/" && fail "curl connected"
+	crun -p :read-only -C "$WS" -- wget -q --tries=1 -T 3 -O- "http://127.0.0.1:$port/" && fail "wget connected"
+	crun -p :read-only -C "$WS" -- bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && fail "bash /dev/tcp connected"
+	out=$(crun -p :read-only -C "$WS" -- python3 -c '
 import socket
 try:
     socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -44,7 +45,7 @@ except PermissionError:
 
 test_run_network_off_blocks_udp_and_dns() {
 	make_ws
-	out=$(crun -C "$WS" -- python3 -c '
+	out=$(crun -p :read-only -C "$WS" -- python3 -c '
 import socket
 for fam in (socket.AF_INET, socket.AF_INET6):
     try:
@@ -54,7 +55,7 @@ for fam in (socket.AF_INET, socket.AF_INET6):
         print("EPERM")')
 	expect_eq "EPERM
 EPERM" "$out"
-	crun -C "$WS" -- getent ahosts example.com && fail "DNS resolved with the network off"
+	crun -p :read-only -C "$WS" -- getent ahosts example.com && fail "DNS resolved with the network off"
 	true
 }
 
@@ -104,9 +105,9 @@ test_run_host_daemon_sockets_unreachable() {
 	start_unix_listener "$d/agent.sock"
 	expect_eq DAEMON "$(python3 -c "$connect_unix_py" "$d/agent.sock")"
 	for net in off on; do
-		out=$(crun --network $net -C "$WS" -- python3 -c "$connect_unix_py" "$d/agent.sock")
+		out=$(crun -p :read-only --network $net -C "$WS" -- python3 -c "$connect_unix_py" "$d/agent.sock")
 		case "$out" in DAEMON) fail "reached the host socket with network $net" ;; esac
-		out=$(SSH_AUTH_SOCK=$d/agent.sock crun --network $net -C "$WS" -- \
+		out=$(SSH_AUTH_SOCK=$d/agent.sock crun -p :read-only --network $net -C "$WS" -- \
 			python3 -c "$connect_unix_py" "$d/agent.sock")
 		case "$out" in DAEMON) fail "reached \$SSH_AUTH_SOCK with network $net" ;; esac
 	done
@@ -133,7 +134,7 @@ except Exception:
     pass
 PY
 	sleep 0.5
-	out=$(crun -C "$WS" -- python3 -c '
+	out=$(crun -p :read-only -C "$WS" -- python3 -c '
 import socket
 try:
     s = socket.socket(socket.AF_UNIX); s.connect("\0cordon-e2e-abstract"); print("CONNECTED")
@@ -147,13 +148,13 @@ test_run_network_on_reaches_host_loopback() {
 	make_ws
 	start_tcp_listener
 	port=$PORT
-	out=$(crun --network on -C "$WS" -- python3 -c "import socket; print(socket.create_connection(('127.0.0.1', $port)).recv(5).decode())")
+	out=$(crun -p :read-only --network on -C "$WS" -- python3 -c "import socket; print(socket.create_connection(('127.0.0.1', $port)).recv(5).decode())")
 	expect_eq HELLO "$out"
 }
 
 test_run_seccomp_blocks_io_uring_ptrace_vsock() {
 	make_ws
-	out=$(crun -C "$WS" -- python3 -c '
+	out=$(crun -p :read-only -C "$WS" -- python3 -c '
 import ctypes, errno, socket
 libc = ctypes.CDLL(None, use_errno=True)
 def err(nr, *a):
@@ -186,3 +187,10 @@ test_run_socket_scan_cache_sees_new_sockets() {
 	cordon explain --no-user-config -C "$WS" | grep -q "$d/late.sock" || fail "explain does not list it"
 	rm -rf "$d"
 }
+
+# With the landlock backend, socket(AF_UNIX) is refused outright (no
+# Landlock ABI governs connect(2) to a host daemon's pathname socket), and
+# /run/user stays readable (its sockets cannot be connected to): see
+# t_landlock.sh for what it guarantees instead.
+e2e_backends "$E2E_NS" test_run_network_off_env_and_unix_sockets_work \
+	test_run_x11_and_runtime_dir_hidden test_run_socket_scan_cache_sees_new_sockets

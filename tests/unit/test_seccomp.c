@@ -735,6 +735,7 @@ Test(seccomp, compiled_programs_match_the_rules)
 			.deny_inet = v & 1u,
 			.deny_unix = v & 2u,
 			.restrict_extras = v & 4u,
+			.deny_truncate = v & 8u,
 		};
 		cr_assert_eq(seccomp_variant(&o), v);
 		_cleanup_(seccomp_releasep) scmp_filter_ctx ctx = NULL;
