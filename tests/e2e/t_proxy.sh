@@ -397,3 +397,10 @@ _proxy_tty_approver() {
 	expect_eq 1 "$(printf '%s\n' "$out" | grep -c '^deny 403$')" "deny answers"
 }
 test_proxy_tty_approver() { lab _proxy_tty_approver; }
+
+# The proxy needs a network namespace: the landlock backend refuses proxy
+# mode (t_landlock.sh checks the refusal).
+e2e_backends "$E2E_NS" test_proxy_http_connect_socks \
+	test_proxy_git_ssh_and_cordon_connect test_proxy_denied_and_unlisted \
+	test_proxy_approvals test_proxy_no_direct_network \
+	test_proxy_address_guards test_proxy_robustness test_proxy_tty_approver
