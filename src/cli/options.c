@@ -190,9 +190,11 @@ int cli_options_parse(enum cli_command command, int argc, char **argv, struct cl
 			break;
 		}
 		case OPT_BACKEND:
-			if (!streq(optarg, "auto") && !streq(optarg, "bwrap")) {
+			if (!streq(optarg, "auto") && !streq(optarg, "bwrap") &&
+			    !streq(optarg, "builtin")) {
 				r = error_setf(reterr, NULL, 0, 0,
-					       "--backend: expected auto or bwrap; got \"%s\"", optarg);
+					       "--backend: expected auto, bwrap or builtin; got \"%s\"",
+					       optarg);
 				goto fail;
 			}
 			o.backend = optarg;

@@ -47,6 +47,7 @@ struct sandbox_request {
  * command's, 124 on timeout), or -errno with *RETERR set when the sandbox
  * could not be set up (cordon exits 125). */
 int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+int backend_builtin_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
 
 struct mount_plan;
 /* For `cordon explain --format bwrap`: the bwrap run would use, and its plan. */

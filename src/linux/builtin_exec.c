@@ -1,0 +1,654 @@
+/* The launcher's half of the builtin executor (see builtin_exec.h):
+ * "configure" — resolve, join, format and load everything the child will
+ * need — then clone it, and afterwards read what it reported. */
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "linux/builtin_prep.h"
+#include "linux/caps.h"
+#include "linux/mounts.h"
+#include "linux/supervise.h"
+#include "util/fs.h"
+#include "util/strv.h"
+
+extern char **environ;
+
+static char *own(struct builtin_prep *p, char *s)
+{
+	strv_consume(&p->owned, s);
+	return s;
+}
+
+/* "a//b/" -> "a/b", without the leading "/": the destination relative to
+ * the new root. "." and ".." are left to openat2, which keeps them inside. */
+static char *relative_dest(const char *dest)
+{
+	char *out = xmalloc(strlen(dest) + 1), *w = out;
+
+	for (const char *r = dest; *r; r++) {
+		if (*r == '/' && (w == out || w[-1] == '/'))
+			continue;
+		*w++ = *r;
+	}
+	while (w > out && w[-1] == '/')
+		w--;
+	*w = '\0';
+	return out;
+}
+
+/* bwrap's rule for the directories it creates above a destination: 0755,
+ * without group access when the object's mode gives the group none, and
+ * likewise for others. Ops without a mode count as mode 0 (bwrap's ops
+ * start zeroed), so their parents are 0700. */
+static mode_t parent_mode_for(mode_t mode)
+{
+	mode_t m = 0755;
+
+	if (!(mode & 0070))
+		m &= ~0050u;
+	if (!(mode & 0007))
+		m &= ~0005u;
+	return m;
+}
+
+static bool is_bind(enum mount_op_type t)
+{
+	return t == MOUNT_BIND || t == MOUNT_RO_BIND || t == MOUNT_DEV_BIND;
+}
+
+static int prepare_ops(struct builtin_prep *p, struct error *reterr)
+{
+	const struct mount_plan *plan = p->spec->plan;
+	bool w = p->spec->bwrap_words;
+
+	p->ops = xcalloc(plan->n_ops ? plan->n_ops : 1, sizeof(*p->ops));
+	p->n_ops = plan->n_ops;
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct mount_op *op = &plan->ops[i];
+		struct rootfs_op *o = &p->ops[i];
+
+		*o = (struct rootfs_op){
+			.type = op->type,
+			.index = (int)i,
+			.rel = own(p, relative_dest(op->dest)),
+			.mode = op->mode,
+			.parent_mode = parent_mode_for(op->mode),
+			.fd = op->fd,
+			.pid_ns = p->clone_flags & CLONE_NEWPID,
+		};
+		if (op->type == MOUNT_SYMLINK)
+			o->src = op->src;
+		if (op->type == MOUNT_TMPFS)
+			o->tmpfs_data = own(p, op->size ? xasprintf("mode=%#o,size=%zu",
+								    (unsigned)op->mode, op->size) :
+							  xasprintf("mode=%#o", (unsigned)op->mode));
+		if (op->type == MOUNT_PROC && !o->pid_ns)
+			o->src = "/oldroot/proc";
+		if (!is_bind(op->type))
+			continue;
+
+		/* Sources are host paths, resolved here as bwrap resolves them
+		 * (realpath, relative to cordon's working directory); the child
+		 * reads them below /oldroot, where the host's tree will be. */
+		_cleanup_free_ char *canon = NULL;
+		struct stat st;
+		if (p->spec->sources_canonical)
+			canon = xstrdup(op->src);
+		else if (!(canon = realpath(op->src, NULL))) {
+			if (op->allow_missing && errno == ENOENT) {
+				o->skip = true;
+				continue;
+			}
+			return error_setf_errno(reterr, -errno, NULL, 0, 0,
+						w ? "Can't find source path %s: %m" :
+						    "cannot find the source %s: %m",
+						op->src);
+		}
+		if (stat(canon, &st) < 0) {
+			if (op->allow_missing && errno == ENOENT) {
+				o->skip = true;
+				continue;
+			}
+			return error_setf_errno(reterr, -errno, NULL, 0, 0,
+						w ? "Can't get type of source %s: %m" :
+						    "cannot stat the source %s: %m",
+						op->src);
+		}
+		o->src_is_dir = S_ISDIR(st.st_mode);
+		o->src = own(p, xasprintf("/oldroot%s", streq(canon, "/") ? "" : canon));
+	}
+
+	/* pivot_root() needs the new root to be a mount point; when the first
+	 * op puts one there, it is not bound on itself first. */
+	const struct rootfs_op *first = p->n_ops ? &p->ops[0] : NULL;
+	p->self_bind = !(first && !*first->rel && !first->skip &&
+			 (is_bind(first->type) || first->type == MOUNT_TMPFS));
+	return 0;
+}
+
+static bool plan_has(const struct mount_plan *m, enum mount_op_type t)
+{
+	for (size_t i = 0; i < m->n_ops; i++)
+		if (m->ops[i].type == t)
+			return true;
+	return false;
+}
+
+static int prepare_identity(struct builtin_prep *p, struct error *reterr)
+{
+	const struct sandbox_process *proc = p->spec->proc;
+	uid_t uid = getuid(), sandbox_uid = proc->uid == SANDBOX_ID_CALLER ? uid : proc->uid;
+	gid_t gid = getgid(), sandbox_gid = proc->gid == SANDBOX_ID_CALLER ? gid : proc->gid;
+
+	if (!p->new_userns)
+		return 0;
+	/* Mounting devpts needs uid and gid 0 to exist in the namespace
+	 * (mknod_ptmx), so with a /dev the caller is first mapped to 0, and
+	 * the inner namespace maps 0 back to the uid asked for. */
+	uid_t ns_uid = plan_has(p->spec->plan, MOUNT_DEV) ? 0 : sandbox_uid;
+	gid_t ns_gid = plan_has(p->spec->plan, MOUNT_DEV) ? 0 : sandbox_gid;
+	snprintf(p->uid_map, sizeof(p->uid_map), "%u %u 1\n", (unsigned)ns_uid, (unsigned)uid);
+	snprintf(p->gid_map, sizeof(p->gid_map), "%u %u 1\n", (unsigned)ns_gid, (unsigned)gid);
+	p->nest_userns = ns_uid != sandbox_uid || ns_gid != sandbox_gid || proc->disable_userns;
+	snprintf(p->uid_map2, sizeof(p->uid_map2), "%u %u 1\n", (unsigned)sandbox_uid,
+		 (unsigned)ns_uid);
+	snprintf(p->gid_map2, sizeof(p->gid_map2), "%u %u 1\n", (unsigned)sandbox_gid,
+		 (unsigned)ns_gid);
+	(void)reterr;
+	return 0;
+}
+
+/* bwrap's capability rule: a caller that is root keeps its own unless
+ * --cap-add/--cap-drop say otherwise; anybody else gets none but those
+ * added. cordon run always asks for none. */
+static int prepare_caps(struct builtin_prep *p, struct error *reterr)
+{
+	const struct sandbox_process *proc = p->spec->proc;
+	uint64_t eff = 0;
+
+	if (proc->caps_set) {
+		p->keep_caps = proc->caps;
+		p->set_caps = true;
+	} else if (getuid() == 0) {
+		int r = caps_get_effective(&eff);
+		if (r < 0)
+			return error_setf_errno(reterr, r, NULL, 0, 0, "capget: %s", strerror(-r));
+		p->keep_caps = eff;
+	} else {
+		p->set_caps = true;
+	}
+	/* A new user namespace comes with a full bounding set. */
+	p->drop_bounding = p->new_userns || p->set_caps;
+	return 0;
+}
+
+static bool env_has_name(char *const *v, const char *entry)
+{
+	size_t n = strcspn(entry, "=");
+
+	STRV_FOREACH (e, v)
+		if (strneq(*e, entry, n) && (*e)[n] == '=')
+			return true;
+	return false;
+}
+
+static void prepare_env(struct builtin_prep *p)
+{
+	const struct builtin_spec *s = p->spec;
+	char *const *base = s->proc->env ? s->proc->env : environ;
+	char **v = NULL;
+
+	/* The plan's variables replace the caller's; PWD is set last, to
+	 * wherever the command starts (bwrap does the same). */
+	STRV_FOREACH (e, base)
+		if (!strneq(*e, "PWD=", 4) && !env_has_name(s->plan->setenv, *e))
+			strv_push(&v, *e);
+	STRV_FOREACH (e, s->plan->setenv)
+		if (!strneq(*e, "PWD=", 4))
+			strv_push(&v, *e);
+	p->pwd_slot = strv_length(v);
+	strv_push(&v, "PWD=/");
+	p->envp = v;
+
+	p->chdir = s->plan->chdir;
+	if (!p->chdir) {
+		char *cwd = get_current_dir_name();
+		if (cwd)
+			p->old_cwd = own(p, cwd);
+		STRV_FOREACH (e, base)
+			if (strneq(*e, "HOME=", 5))
+				p->home = *e + 5;
+	}
+	p->pwd[0] = own(p, xasprintf("PWD=%s", p->chdir ? p->chdir : p->old_cwd ? p->old_cwd : "/"));
+	p->pwd[1] = own(p, xasprintf("PWD=%s", p->home ? p->home : "/"));
+	p->pwd[2] = own(p, xstrdup("PWD=/"));
+
+	p->file = s->argv[0];
+	p->argv = strv_copy(s->argv);
+	if (s->proc->argv0) {
+		free(p->argv[0]);
+		p->argv[0] = xstrdup(s->proc->argv0);
+	}
+}
+
+/* Reads a whole descriptor (bwrap's --seccomp FD), and closes it. */
+static int read_fd_all(int fd, char **ret, size_t *ret_len)
+{
+	size_t len = 0, cap = 4096;
+	_cleanup_free_ char *buf = xmalloc(cap);
+
+	for (;;) {
+		if (len == cap)
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static int prepare_seccomp(struct builtin_prep *p, struct error *reterr)
+{
+	const struct sandbox_process *proc = p->spec->proc;
+
+	if (!proc->n_seccomp_fds)
+		return 0;
+	p->owned_progs = xcalloc(proc->n_seccomp_fds, sizeof(*p->owned_progs));
+	for (size_t i = 0; i < proc->n_seccomp_fds; i++) {
+		char *data = NULL;
+		size_t len = 0;
+		int r = read_fd_all(proc->seccomp_fds[i], &data, &len);
+		if (r < 0)
+			return error_setf_errno(reterr, r, NULL, 0, 0, "Can't read seccomp data: %s",
+						strerror(-r));
+		own(p, data);
+		if (len % 8 != 0)
+			return error_setf(reterr, NULL, 0, 0,
+					  "Invalid seccomp data, must be multiple of 8");
+		p->owned_progs[i] = (struct sock_fprog){ .len = (unsigned short)(len / 8),
+							 .filter = (struct sock_filter *)data };
+		p->n_progs++;
+	}
+	p->progs = p->owned_progs;
+	return 0;
+}
+
+static bool userns_wanted(const struct sandbox_process *proc)
+{
+	_cleanup_free_ char *max = NULL;
+
+	if (proc->unshare_user || getuid() != 0)
+		return true;
+	if (!proc->unshare_user_try || access("/proc/self/ns/user", F_OK) < 0)
+		return false;
+	if (read_file_max("/sys/module/user_namespace/parameters/enable", 64, &max, NULL) >= 0 &&
+	    max[0] == 'N')
+		return false;
+	free(TAKE_PTR(max));
+	if (read_file_max("/proc/sys/user/max_user_namespaces", 64, &max, NULL) >= 0 &&
+	    streq(max, "0\n"))
+		return false;
+	return true;
+}
+
+static void prep_free(struct builtin_prep *p)
+{
+	if (!p)
+		return;
+	free(p->ops);
+	strv_free(p->envp);
+	strv_free(p->argv);
+	free(p->owned_progs);
+	strv_free(p->owned);
+	safe_close(p->report_w);
+	safe_close(p->release_r);
+	safe_close(p->userns_r);
+	free(p);
+}
+
+static int prepare(const struct builtin_spec *s, struct builtin_prep **ret, struct error *reterr)
+{
+	const struct sandbox_process *proc = s->proc;
+	struct builtin_prep *p = xcalloc(1, sizeof(*p));
+	int r;
+
+	p->spec = s;
+	p->report_w = p->release_r = p->userns_r = -1;
+	p->new_userns = userns_wanted(proc);
+	p->clone_flags = CLONE_NEWNS | (p->new_userns ? CLONE_NEWUSER : 0) |
+			 (proc->unshare_pid ? CLONE_NEWPID : 0) | (proc->unshare_net ? CLONE_NEWNET : 0) |
+			 (proc->unshare_ipc ? CLONE_NEWIPC : 0) | (proc->unshare_uts ? CLONE_NEWUTS : 0);
+	if (proc->unshare_cgroup ||
+	    (proc->unshare_cgroup_try && access("/proc/self/ns/cgroup", F_OK) == 0))
+		p->clone_flags |= CLONE_NEWCGROUP;
+	p->need_init = !proc->as_pid_1 &&
+		       (proc->unshare_pid || proc->lock_files || proc->sync_fd >= 0);
+	p->classic_mounts = mounts_classic();
+
+	r = prepare_ops(p, reterr);
+	if (r >= 0)
+		r = prepare_identity(p, reterr);
+	if (r >= 0)
+		r = prepare_caps(p, reterr);
+	if (r >= 0)
+		r = prepare_seccomp(p, reterr);
+	if (r < 0) {
+		prep_free(p);
+		return r;
+	}
+	prepare_env(p);
+	if (plan_has(s->plan, MOUNT_DEV) && isatty(STDOUT_FILENO)) {
+		char *tty = ttyname(STDOUT_FILENO);
+		if (tty)
+			p->host_tty = own(p, xasprintf("/oldroot%s", tty));
+	}
+	*ret = p;
+	return 0;
+}
+
+static int pipe_pair(int *rd, int *wr)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	*rd = fds[0];
+	*wr = fds[1];
+	return 0;
+}
+
+static int clone_error(int e, struct error *reterr)
+{
+	if (e == EPERM || e == EACCES)
+		return error_setf_errno(reterr, -e, NULL, 0, 0,
+					"cannot create the sandbox's namespaces: this user may not "
+					"create user namespaces (kernel.unprivileged_userns_clone=0, "
+					"AppArmor's apparmor_restrict_unprivileged_userns, or a "
+					"container's seccomp profile)");
+	if (e == ENOSPC || e == EUSERS)
+		return error_setf_errno(reterr, -e, NULL, 0, 0,
+					"cannot create the sandbox's namespaces: too many "
+					"(/proc/sys/user/max_*_namespaces or nesting depth)");
+	if (e == EINVAL)
+		return error_setf_errno(reterr, -e, NULL, 0, 0,
+					"cannot create the sandbox's namespaces: the kernel does not "
+					"support user namespaces");
+	return error_setf_errno(reterr, -e, NULL, 0, 0, "cannot create the sandbox's namespaces: %s",
+				strerror(e));
+}
+
+int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr)
+{
+	struct builtin_child c = { .pid = -1, .report_fd = -1, .release_fd = -1,
+				   .userns_release_fd = -1 };
+	struct builtin_prep *p = NULL;
+	int r;
+
+	r = prepare(s, &p, reterr);
+	if (r < 0)
+		return r;
+	r = pipe_pair(&c.report_fd, &p->report_w);
+	if (r >= 0 && s->hold_command)
+		r = pipe_pair(&p->release_r, &c.release_fd);
+	if (r >= 0 && s->proc->userns_block_fd >= 0)
+		r = pipe_pair(&p->userns_r, &c.userns_release_fd);
+	if (r < 0) {
+		c.prep = p;
+		builtin_child_done(&c);
+		return error_setf_errno(reterr, r, NULL, 0, 0, "pipe: %s", strerror(-r));
+	}
+
+	/* Signals to forward stay blocked from before the clone, so none is
+	 * lost while the child sets up; the command unblocks them. */
+	supervise_block_signals();
+	/* A raw clone: fork semantics (no new stack), new namespaces, and no
+	 * glibc atfork handlers in the child. */
+	pid_t pid = (pid_t)syscall(SYS_clone, p->clone_flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0)
+		builtin_child_main(p);
+	if (pid < 0) {
+		int e = errno;
+		supervise_restore_signals();
+		c.prep = p;
+		builtin_child_done(&c);
+		return clone_error(e, reterr);
+	}
+	/* Only the child writes reports and reads the go-aheads: with our
+	 * copies closed, end-of-file means the child's side is gone. */
+	p->report_w = safe_close(p->report_w);
+	p->release_r = safe_close(p->release_r);
+	p->userns_r = safe_close(p->userns_r);
+	c.pid = pid;
+	c.prep = p;
+	*ret = c;
+	return 0;
+}
+
+static int write_byte(int *fd)
+{
+	int r = 0;
+
+	if (*fd < 0)
+		return 0;
+	if (write(*fd, "x", 1) != 1)
+		r = -errno;
+	*fd = safe_close(*fd);
+	return r;
+}
+
+int builtin_release(struct builtin_child *c)
+{
+	return write_byte(&c->release_fd);
+}
+
+int builtin_release_userns(struct builtin_child *c)
+{
+	return write_byte(&c->userns_release_fd);
+}
+
+int builtin_collect(struct builtin_child *c, struct setup_report *ret_report)
+{
+	struct setup_report rep = {};
+	ssize_t n;
+
+	do
+		n = read(c->report_fd, &rep, sizeof(rep));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(rep))
+		return 0;
+	*ret_report = rep;
+	return 1;
+}
+
+bool builtin_report_is_proc(const struct builtin_child *c, const struct setup_report *rep)
+{
+	const struct mount_plan *plan = c->prep->spec->plan;
+
+	return rep->op >= 0 && (size_t)rep->op < plan->n_ops &&
+	       plan->ops[rep->op].type == MOUNT_PROC && rep->step != SETUP_STEP_PROC_COVER;
+}
+
+/* What an op does, in a phrase with one %s for its destination. */
+static const char *op_words(enum mount_op_type t, bool bw)
+{
+	switch (t) {
+	case MOUNT_TMPFS:
+	case MOUNT_DEV:
+		return bw ? "Can't mount tmpfs on %s" : "cannot mount a tmpfs on %s";
+	case MOUNT_PROC:
+		return bw ? "Can't mount proc on %s" : "cannot mount proc on %s";
+	case MOUNT_MQUEUE:
+		return bw ? "Can't mount mqueue on %s" : "cannot mount mqueue on %s";
+	case MOUNT_EMPTY_FILE:
+	case MOUNT_BIND_DATA:
+	case MOUNT_RO_BIND_DATA:
+		return bw ? "Can't bind mount data on %s" : "cannot bind the masking file on %s";
+	case MOUNT_SYMLINK:
+		return bw ? "Can't make symlink at %s" : "cannot create the symlink %s";
+	case MOUNT_CHMOD:
+		return bw ? "Can't chmod %s" : "cannot chmod %s";
+	case MOUNT_REMOUNT_RO:
+		return bw ? "Can't remount readonly on %s" : "cannot make %s read-only";
+	case MOUNT_FILE:
+		return bw ? "Can't create file %s" : "cannot create %s";
+	case MOUNT_DIR:
+		return bw ? "Can't mkdir %s" : "cannot create the directory %s";
+	default:
+		return "%s";
+	}
+}
+
+static const char *step_words(enum setup_step s, bool bw)
+{
+	switch (s) {
+	case SETUP_STEP_PARENT_GONE:
+		return bw ? "prctl(PR_SET_PDEATHSIG)" : "cannot tie the sandbox to cordon's life";
+	case SETUP_STEP_WAIT_PARENT:
+		return "waiting for the launcher";
+	case SETUP_STEP_ID_MAPS:
+		return bw ? "setting up uid map" : "cannot write the user namespace's uid/gid maps";
+	case SETUP_STEP_LOOPBACK:
+		return bw ? "loopback: Failed to bring up lo" : "cannot bring up the loopback interface";
+	case SETUP_STEP_HOSTNAME:
+		return bw ? "Can't set hostname" : "cannot set the host name";
+	case SETUP_STEP_PROPAGATION:
+		return bw ? "Failed to make / slave" : "cannot make the sandbox's mounts slaves";
+	case SETUP_STEP_BASE:
+		return bw ? "Failed to set up the temporary root" :
+			    "cannot set up the scratch root (a tmpfs on /tmp, pivot_root)";
+	case SETUP_STEP_PIVOT:
+		return bw ? "pivot_root(/newroot)" : "cannot pivot into the new root";
+	case SETUP_STEP_USERNS2:
+		return bw ? "unshare user ns" : "cannot create the inner user namespace";
+	case SETUP_STEP_DISABLE_USERNS:
+		return bw ? "sysctl user.max_user_namespaces = 1" :
+			    "cannot limit user namespaces (user.max_user_namespaces)";
+	case SETUP_STEP_USERNS_STILL_ALLOWED:
+		return "creation of new user namespaces was not disabled as requested";
+	case SETUP_STEP_CAPS:
+		return bw ? "capset failed" : "cannot drop capabilities";
+	case SETUP_STEP_BLOCK_FD:
+		return "reading --block-fd";
+	case SETUP_STEP_SETSID:
+		return "setsid";
+	case SETUP_STEP_FORK:
+		return bw ? "Can't fork for pid 1" : "cannot fork the command";
+	case SETUP_STEP_NO_NEW_PRIVS:
+		return bw ? "prctl(PR_SET_NO_NEW_PRIVS) failed" : "cannot set no_new_privs";
+	case SETUP_STEP_SECCOMP:
+		return bw ? "prctl(PR_SET_SECCOMP)" : "cannot install the seccomp filter";
+	default:
+		return "sandbox setup failed";
+	}
+}
+
+void builtin_describe(const struct builtin_child *c, const struct setup_report *rep, char *buf,
+		      size_t size)
+{
+	static const char *const devnames[] = { "null",	  "zero",   "full", "random",
+						"urandom", "tty",    "stdin", "stdout",
+						"stderr",  "fd",     "core", "shm",
+						"pts",	   "ptmx",   "console" };
+	static const char *const covered[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	const struct builtin_prep *p = c->prep;
+	const struct mount_plan *plan = p->spec->plan;
+	const struct sandbox_process *proc = p->spec->proc;
+	const struct mount_op *op =
+		rep->op >= 0 && (size_t)rep->op < plan->n_ops ? &plan->ops[rep->op] : NULL;
+	bool bw = p->spec->bwrap_words;
+	const char *err = strerror(rep->error);
+	const char *dest = op ? op->dest : "?";
+	char what[1024];
+
+	switch (rep->step) {
+	case SETUP_STEP_OP_PARENTS:
+		snprintf(buf, size, bw ? "Can't mkdir parents for %s: %s" :
+					 "cannot create the parent directories of %s: %s",
+			 dest, err);
+		return;
+	case SETUP_STEP_OP_TARGET:
+		snprintf(buf, size, bw ? "Can't create file at %s: %s" :
+					 "cannot create the mount point %s: %s",
+			 dest, err);
+		return;
+	case SETUP_STEP_OP_DATA:
+		snprintf(buf, size, bw ? "Can't write data to file %s: %s" :
+					 "cannot write the content of %s: %s",
+			 dest, err);
+		return;
+	case SETUP_STEP_OP:
+		if (!op)
+			break;
+		if (is_bind(op->type)) {
+			snprintf(buf, size, bw ? "Can't bind mount %s on %s: %s" : "cannot bind %s on %s: %s",
+				 op->src, dest, err);
+			return;
+		}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(what, sizeof(what), op_words(op->type, bw), dest);
+#pragma GCC diagnostic pop
+		snprintf(buf, size, "%s: %s", what, err);
+		return;
+	case SETUP_STEP_DEV_NODE:
+		snprintf(buf, size, bw ? "Can't create %s/%s: %s" : "cannot create %s/%s: %s", dest,
+			 rep->detail >= 0 && (size_t)rep->detail < ELEMENTSOF(devnames) ?
+				 devnames[rep->detail] :
+				 "?",
+			 err);
+		return;
+	case SETUP_STEP_PROC_COVER:
+		snprintf(buf, size, bw ? "Can't remount %s/%s read-only: %s" :
+					 "cannot make %s/%s read-only: %s",
+			 dest,
+			 rep->detail >= 0 && (size_t)rep->detail < ELEMENTSOF(covered) ?
+				 covered[rep->detail] :
+				 "?",
+			 err);
+		return;
+	case SETUP_STEP_CHDIR:
+		snprintf(buf, size, bw ? "Can't chdir to %s: %s" : "cannot change to %s: %s",
+			 p->chdir ? p->chdir : "?", err);
+		return;
+	case SETUP_STEP_LOCK_FILE:
+		snprintf(buf, size, bw ? "Unable to lock file %s: %s" : "cannot lock %s: %s",
+			 rep->detail >= 0 && (size_t)rep->detail < strv_length(proc->lock_files) ?
+				 proc->lock_files[rep->detail] :
+				 "?",
+			 err);
+		return;
+	case SETUP_STEP_EXEC:
+		snprintf(buf, size, bw ? "execvp %s: %s" : "cannot execute %s: %s", p->file, err);
+		return;
+	case SETUP_STEP_USERNS_STILL_ALLOWED:
+		snprintf(buf, size, "%s", step_words(rep->step, bw));
+		return;
+	default:
+		break;
+	}
+	snprintf(buf, size, "%s: %s", step_words(rep->step, bw), err);
+}
+
+void builtin_child_done(struct builtin_child *c)
+{
+	if (!c)
+		return;
+	safe_close(c->report_fd);
+	safe_close(c->release_fd);
+	safe_close(c->userns_release_fd);
+	prep_free(c->prep);
+	*c = (struct builtin_child){ .pid = -1, .report_fd = -1, .release_fd = -1,
+				     .userns_release_fd = -1 };
+}

@@ -1,0 +1,60 @@
+/* The builtin executor: performs a mount plan and starts a command in new
+ * namespaces itself, with no helper binary and no second exec (DESIGN.md
+ * §5). The builtin backend of `cordon run` and `cordon bwrap` use it.
+ *
+ * It works in two halves, minijail's "configure, then enforce":
+ * builtin_spawn() works out everything in the launcher, where allocation
+ * and readable errors are still possible (sources resolved, paths joined,
+ * maps and environment formatted, seccomp programs loaded), then clones
+ * the child. The child (builtin_child.c) only enforces: a fixed sequence of
+ * syscalls whose first failure is reported down a pipe and ends it, before
+ * the command has started. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "linux/seccomp_filter.h"
+#include "linux/setup_report.h"
+#include "plan/plan.h"
+#include "util/error.h"
+
+struct builtin_spec {
+	const struct mount_plan *plan;
+	const struct sandbox_process *proc;
+	char *const *argv;                     /* the command */
+	const struct seccomp_options *seccomp; /* cordon's filter; NULL: proc->seccomp_fds only */
+	bool sources_canonical; /* bind sources are canonical already (plan_build's) */
+	bool hold_command;      /* the command waits for builtin_release() */
+	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
+};
+
+struct builtin_prep;
+
+struct builtin_child {
+	pid_t pid;             /* the process cordon cloned: the sandbox's init, or the command */
+	int report_fd;         /* read end of the setup report pipe */
+	int release_fd;        /* write end the command waits on, or -1 */
+	int userns_release_fd; /* write end the child waits on before its uid map, or -1 */
+	struct builtin_prep *prep;
+};
+
+/* Prepares and clones the sandbox. Blocks the signals supervise_wait()
+ * forwards (supervise_block_signals); the caller restores them when done.
+ * On failure nothing was started and *RETERR says why. */
+int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr);
+/* Lets a held command (hold_command) go on to exec. */
+int builtin_release(struct builtin_child *c);
+/* Lets the child write its own uid map (bwrap's --userns-block-fd: until
+ * then somebody else may write it). */
+int builtin_release_userns(struct builtin_child *c);
+/* After C->pid was reaped: 0 when the command was executed; 1 when setup
+ * failed before it, with *RET_REPORT saying where. */
+int builtin_collect(struct builtin_child *c, struct setup_report *ret_report);
+/* One line (no prefix, no newline) for a failed setup. */
+void builtin_describe(const struct builtin_child *c, const struct setup_report *rep, char *buf,
+		      size_t size);
+/* Whether REP is the failure of the plan's MOUNT_PROC op: the caller may
+ * then retry without /proc. */
+bool builtin_report_is_proc(const struct builtin_child *c, const struct setup_report *rep);
+void builtin_child_done(struct builtin_child *c);

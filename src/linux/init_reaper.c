@@ -1,0 +1,52 @@
+/* The builtin sandbox's PID 1 (see init_reaper.h). */
+#include <sys/wait.h>
+
+#include "linux/init_reaper.h"
+#include "util/macros.h"
+
+void init_reaper_signals(sigset_t *ret)
+{
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+	sigemptyset(ret);
+	for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+		sigaddset(ret, forwarded[i]);
+	sigaddset(ret, SIGCHLD);
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+_noreturn_ void init_reaper_run(pid_t command)
+{
+	sigset_t set;
+
+	init_reaper_signals(&set);
+	for (;;) {
+		siginfo_t si;
+		/* sigwaitinfo rather than handlers: the signals stay blocked, so
+		 * none can arrive between a check and the wait. A SIGCHLD that
+		 * came before this loop is still pending and is seen at once. */
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			(void)kill(command, sig);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
+			if (pid <= 0)
+				break;
+			if (pid == command)
+				_exit(exit_code(status));
+		}
+	}
+}

@@ -1,0 +1,20 @@
+/* PID 1 of the builtin sandbox. In a pid namespace the first process is
+ * the init every orphan is reparented to: somebody must reap them, or
+ * zombies pile up. It also stands between the launcher and the command:
+ * signals sent to it are passed on, and the command's exit status becomes
+ * its own. */
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "util/macros.h"
+
+/* The signals init passes on to the command (SIGCHLD is its own). */
+void init_reaper_signals(sigset_t *ret);
+/* Reaps every child; passes each signal of init_reaper_signals() to
+ * COMMAND; exits as soon as COMMAND has exited, with its status (128+N for
+ * a signal N, as a shell reports it). Exiting PID 1 kills whatever the
+ * command left behind: the kernel tears the namespace down. The signals
+ * must already be blocked (before COMMAND was forked, so none is lost). */
+_noreturn_ void init_reaper_run(pid_t command);
