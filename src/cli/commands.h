@@ -7,6 +7,9 @@
 
 int cmd_explain(const struct cli_options *o);
 int cmd_run(const struct cli_options *o);
+/* bubblewrap's command line; ARGV[0] is bwrap's own name, DISPLAY_NAME
+ * what --help calls it. Returns bwrap's exit status. */
+int cmd_bwrap(int argc, char **argv, const char *display_name);
 
 /* Prints E as one "cordon: …" line on stderr and returns EXIT_CORDON. */
 int cli_fail(const struct error *e);

@@ -68,7 +68,7 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 	};
 	struct sandbox_process proc;
 	struct builtin_child child = { .pid = -1, .report_fd = -1, .release_fd = -1,
-				       .userns_release_fd = -1 };
+				       .setup_release_fd = -1 };
 	bool hold = req->network && req->network->attach;
 	struct attach_ctx ctx = { .child = &child, .hooks = req->network, .reterr = reterr };
 	int r;

@@ -221,13 +221,14 @@ _noreturn_ void builtin_child_main(const struct builtin_prep *p)
 	/* 4. Who we are. Until its maps exist the process is "nobody" to the
 	 * kernel and may not mount. An unprivileged caller is mapped to uid 0
 	 * when the plan has a /dev, because a devpts instance can only be
-	 * mounted where uid 0 exists; step 7 maps it back. With
-	 * --userns-block-fd somebody else writes the maps: wait for them. */
-	if (p->userns_r >= 0) {
+	 * mounted where uid 0 exists; step 7 maps it back. A held child waits
+	 * for its launcher first (bwrap's monitor reports the namespaces;
+	 * with --userns-block-fd somebody else writes the maps meanwhile). */
+	if (p->setup_r >= 0) {
 		char b;
-		while (read(p->userns_r, &b, 1) < 0 && errno == EINTR)
+		while (read(p->setup_r, &b, 1) < 0 && errno == EINTR)
 			;
-		close(p->userns_r);
+		close(p->setup_r);
 	}
 	if (p->new_userns && proc->userns_block_fd < 0)
 		check(userns_write_maps(rfs.proc_fd, p->uid_map, p->gid_map, true),

@@ -314,7 +314,7 @@ static void prep_free(struct builtin_prep *p)
 	strv_free(p->owned);
 	safe_close(p->report_w);
 	safe_close(p->release_r);
-	safe_close(p->userns_r);
+	safe_close(p->setup_r);
 	free(p);
 }
 
@@ -325,7 +325,7 @@ static int prepare(const struct builtin_spec *s, struct builtin_prep **ret, stru
 	int r;
 
 	p->spec = s;
-	p->report_w = p->release_r = p->userns_r = -1;
+	p->report_w = p->release_r = p->setup_r = -1;
 	p->new_userns = userns_wanted(proc);
 	p->clone_flags = CLONE_NEWNS | (p->new_userns ? CLONE_NEWUSER : 0) |
 			 (proc->unshare_pid ? CLONE_NEWPID : 0) | (proc->unshare_net ? CLONE_NEWNET : 0) |
@@ -396,7 +396,7 @@ static int clone_error(int e, struct error *reterr)
 int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr)
 {
 	struct builtin_child c = { .pid = -1, .report_fd = -1, .release_fd = -1,
-				   .userns_release_fd = -1 };
+				   .setup_release_fd = -1 };
 	struct builtin_prep *p = NULL;
 	int r;
 
@@ -406,8 +406,8 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 	r = pipe_pair(&c.report_fd, &p->report_w);
 	if (r >= 0 && s->hold_command)
 		r = pipe_pair(&p->release_r, &c.release_fd);
-	if (r >= 0 && s->proc->userns_block_fd >= 0)
-		r = pipe_pair(&p->userns_r, &c.userns_release_fd);
+	if (r >= 0 && s->hold_setup)
+		r = pipe_pair(&p->setup_r, &c.setup_release_fd);
 	if (r < 0) {
 		c.prep = p;
 		builtin_child_done(&c);
@@ -433,7 +433,7 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 	 * copies closed, end-of-file means the child's side is gone. */
 	p->report_w = safe_close(p->report_w);
 	p->release_r = safe_close(p->release_r);
-	p->userns_r = safe_close(p->userns_r);
+	p->setup_r = safe_close(p->setup_r);
 	c.pid = pid;
 	c.prep = p;
 	*ret = c;
@@ -457,9 +457,9 @@ int builtin_release(struct builtin_child *c)
 	return write_byte(&c->release_fd);
 }
 
-int builtin_release_userns(struct builtin_child *c)
+int builtin_release_setup(struct builtin_child *c)
 {
-	return write_byte(&c->userns_release_fd);
+	return write_byte(&c->setup_release_fd);
 }
 
 int builtin_collect(struct builtin_child *c, struct setup_report *ret_report)
@@ -651,8 +651,8 @@ void builtin_child_done(struct builtin_child *c)
 		return;
 	safe_close(c->report_fd);
 	safe_close(c->release_fd);
-	safe_close(c->userns_release_fd);
+	safe_close(c->setup_release_fd);
 	prep_free(c->prep);
 	*c = (struct builtin_child){ .pid = -1, .report_fd = -1, .release_fd = -1,
-				     .userns_release_fd = -1 };
+				     .setup_release_fd = -1 };
 }

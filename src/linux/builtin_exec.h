@@ -26,6 +26,8 @@ struct builtin_spec {
 	const struct seccomp_options *seccomp; /* cordon's filter; NULL: proc->seccomp_fds only */
 	bool sources_canonical; /* bind sources are canonical already (plan_build's) */
 	bool hold_command;      /* the command waits for builtin_release() */
+	bool hold_setup;        /* the child waits for builtin_release_setup() before its
+				 * uid map (bwrap's monitor reports first) */
 	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
 };
 
@@ -35,7 +37,7 @@ struct builtin_child {
 	pid_t pid;             /* the process cordon cloned: the sandbox's init, or the command */
 	int report_fd;         /* read end of the setup report pipe */
 	int release_fd;        /* write end the command waits on, or -1 */
-	int userns_release_fd; /* write end the child waits on before its uid map, or -1 */
+	int setup_release_fd;  /* write end the child waits on before its uid map, or -1 */
 	struct builtin_prep *prep;
 };
 
@@ -45,9 +47,8 @@ struct builtin_child {
 int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr);
 /* Lets a held command (hold_command) go on to exec. */
 int builtin_release(struct builtin_child *c);
-/* Lets the child write its own uid map (bwrap's --userns-block-fd: until
- * then somebody else may write it). */
-int builtin_release_userns(struct builtin_child *c);
+/* Lets a held child (hold_setup) go on with its setup. */
+int builtin_release_setup(struct builtin_child *c);
 /* After C->pid was reaped: 0 when the command was executed; 1 when setup
  * failed before it, with *RET_REPORT saying where. */
 int builtin_collect(struct builtin_child *c, struct setup_report *ret_report);

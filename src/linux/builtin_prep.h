@@ -46,7 +46,7 @@ struct builtin_prep {
 
 	int report_w;  /* write end of the report pipe */
 	int release_r; /* read end the command waits on, or -1 */
-	int userns_r;  /* read end the child waits on before writing its maps, or -1 */
+	int setup_r;   /* read end the child waits on before writing its maps, or -1 */
 	bool classic_mounts;
 };
 
