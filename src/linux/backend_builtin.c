@@ -67,8 +67,8 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		.restrict_extras = plan->restrict_extras,
 	};
 	struct sandbox_process proc;
-	struct builtin_child child = { .pid = -1, .report_fd = -1, .release_fd = -1,
-				       .setup_release_fd = -1 };
+	struct builtin_child child = { .pid = -1, .report_fd = -1, .status_fd = -1,
+				       .release_fd = -1, .setup_release_fd = -1 };
 	bool hold = req->network && req->network->attach;
 	struct attach_ctx ctx = { .child = &child, .hooks = req->network, .reterr = reterr };
 	int r;
@@ -79,8 +79,9 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		.proc = &proc,
 		.argv = req->command,
 		.seccomp = &so,
-		.sources_canonical = true,
+		.canonical_paths = true,
 		.hold_command = hold,
+		.report_exit = true,
 	};
 	r = builtin_spawn(&spec, &child, reterr);
 	if (r < 0) {
@@ -90,7 +91,11 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 
 	struct supervise_request sreq = {
 		.pid = child.pid,
-		.status_fd = -1,
+		/* Init writes the command's status there as it exits; the
+		 * namespaces' teardown that follows is nothing to wait for
+		 * (what is left in them is already being killed). */
+		.status_fd = child.status_fd,
+		.exit_code_ends = true,
 		.timeout = req->timeout,
 		/* The child is the sandbox's init: supervise signals its
 		 * children (the command), or itself, which passes them on. */

@@ -60,6 +60,38 @@ static bool is_bind(enum mount_op_type t)
 	return t == MOUNT_BIND || t == MOUNT_RO_BIND || t == MOUNT_DEV_BIND;
 }
 
+static bool rel_at_or_below(const char *rel, const char *top)
+{
+	size_t n = strlen(top);
+
+	return n == 0 || (strneq(rel, top, n) && (rel[n] == '\0' || rel[n] == '/'));
+}
+
+/* plan_build makes masks writable tmpfs first and read-only at the end, so
+ * that what the plan mounts inside them can be mounted. A mask nothing is
+ * mounted inside can be read-only from the start: one mount(MS_RDONLY)
+ * instead of a mount and, later, a lookup and a remount. Same flags, same
+ * (empty) content: the plan's result does not change. Only for canonical
+ * destinations, where one place has one spelling. */
+static void seal_masks_at_once(struct builtin_prep *p)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		struct rootfs_op *t = &p->ops[i];
+		if (t->type != MOUNT_TMPFS)
+			continue;
+		for (size_t j = i + 1; j < p->n_ops; j++) {
+			struct rootfs_op *o = &p->ops[j];
+			if (!rel_at_or_below(o->rel, t->rel))
+				continue;
+			if (o->type == MOUNT_REMOUNT_RO && streq(o->rel, t->rel)) {
+				t->rdonly = true;
+				o->skip = true;
+			}
+			break; /* anything else below it: it must stay writable */
+		}
+	}
+}
+
 static int prepare_ops(struct builtin_prep *p, struct error *reterr)
 {
 	const struct mount_plan *plan = p->spec->plan;
@@ -96,7 +128,7 @@ static int prepare_ops(struct builtin_prep *p, struct error *reterr)
 		 * reads them below /oldroot, where the host's tree will be. */
 		_cleanup_free_ char *canon = NULL;
 		struct stat st;
-		if (p->spec->sources_canonical)
+		if (p->spec->canonical_paths)
 			canon = xstrdup(op->src);
 		else if (!(canon = realpath(op->src, NULL))) {
 			if (op->allow_missing && errno == ENOENT) {
@@ -121,6 +153,9 @@ static int prepare_ops(struct builtin_prep *p, struct error *reterr)
 		o->src_is_dir = S_ISDIR(st.st_mode);
 		o->src = own(p, xasprintf("/oldroot%s", streq(canon, "/") ? "" : canon));
 	}
+
+	if (p->spec->canonical_paths)
+		seal_masks_at_once(p);
 
 	/* pivot_root() needs the new root to be a mount point; when the first
 	 * op puts one there, it is not bound on itself first. */
@@ -313,6 +348,7 @@ static void prep_free(struct builtin_prep *p)
 	free(p->owned_progs);
 	strv_free(p->owned);
 	safe_close(p->report_w);
+	safe_close(p->status_w);
 	safe_close(p->release_r);
 	safe_close(p->setup_r);
 	free(p);
@@ -325,7 +361,7 @@ static int prepare(const struct builtin_spec *s, struct builtin_prep **ret, stru
 	int r;
 
 	p->spec = s;
-	p->report_w = p->release_r = p->setup_r = -1;
+	p->report_w = p->status_w = p->release_r = p->setup_r = -1;
 	p->new_userns = userns_wanted(proc);
 	p->clone_flags = CLONE_NEWNS | (p->new_userns ? CLONE_NEWUSER : 0) |
 			 (proc->unshare_pid ? CLONE_NEWPID : 0) | (proc->unshare_net ? CLONE_NEWNET : 0) |
@@ -395,7 +431,7 @@ static int clone_error(int e, struct error *reterr)
 
 int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr)
 {
-	struct builtin_child c = { .pid = -1, .report_fd = -1, .release_fd = -1,
+	struct builtin_child c = { .pid = -1, .report_fd = -1, .status_fd = -1, .release_fd = -1,
 				   .setup_release_fd = -1 };
 	struct builtin_prep *p = NULL;
 	int r;
@@ -404,6 +440,8 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 	if (r < 0)
 		return r;
 	r = pipe_pair(&c.report_fd, &p->report_w);
+	if (r >= 0 && s->report_exit)
+		r = pipe_pair(&c.status_fd, &p->status_w);
 	if (r >= 0 && s->hold_command)
 		r = pipe_pair(&p->release_r, &c.release_fd);
 	if (r >= 0 && s->hold_setup)
@@ -432,6 +470,7 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 	/* Only the child writes reports and reads the go-aheads: with our
 	 * copies closed, end-of-file means the child's side is gone. */
 	p->report_w = safe_close(p->report_w);
+	p->status_w = safe_close(p->status_w);
 	p->release_r = safe_close(p->release_r);
 	p->setup_r = safe_close(p->setup_r);
 	c.pid = pid;
@@ -650,9 +689,10 @@ void builtin_child_done(struct builtin_child *c)
 	if (!c)
 		return;
 	safe_close(c->report_fd);
+	safe_close(c->status_fd);
 	safe_close(c->release_fd);
 	safe_close(c->setup_release_fd);
 	prep_free(c->prep);
-	*c = (struct builtin_child){ .pid = -1, .report_fd = -1, .release_fd = -1,
+	*c = (struct builtin_child){ .pid = -1, .report_fd = -1, .status_fd = -1, .release_fd = -1,
 				     .setup_release_fd = -1 };
 }

@@ -24,11 +24,14 @@ struct builtin_spec {
 	const struct sandbox_process *proc;
 	char *const *argv;                     /* the command */
 	const struct seccomp_options *seccomp; /* cordon's filter; NULL: proc->seccomp_fds only */
-	bool sources_canonical; /* bind sources are canonical already (plan_build's) */
+	/* Sources and destinations are canonical paths already (plan_build's
+	 * plans): no realpath(), and one destination is never spelled two ways. */
+	bool canonical_paths;
 	bool hold_command;      /* the command waits for builtin_release() */
 	bool hold_setup;        /* the child waits for builtin_release_setup() before its
 				 * uid map (bwrap's monitor reports first) */
 	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
+	bool report_exit;       /* init writes {"exit-code": N} to status_fd */
 };
 
 struct builtin_prep;
@@ -36,6 +39,7 @@ struct builtin_prep;
 struct builtin_child {
 	pid_t pid;             /* the process cordon cloned: the sandbox's init, or the command */
 	int report_fd;         /* read end of the setup report pipe */
+	int status_fd;         /* read end of init's exit-code line (report_exit), or -1 */
 	int release_fd;        /* write end the command waits on, or -1 */
 	int setup_release_fd;  /* write end the child waits on before its uid map, or -1 */
 	struct builtin_prep *prep;

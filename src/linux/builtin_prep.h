@@ -45,6 +45,7 @@ struct builtin_prep {
 	struct sock_fprog *owned_progs;
 
 	int report_w;  /* write end of the report pipe */
+	int status_w;  /* write end init reports the exit code on, or -1 */
 	int release_r; /* read end the command waits on, or -1 */
 	int setup_r;   /* read end the child waits on before writing its maps, or -1 */
 	bool classic_mounts;

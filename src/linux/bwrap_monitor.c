@@ -85,8 +85,8 @@ static int exit_code(int status)
 int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_process *proc,
 		      char *const *argv, int *ret_exit, struct error *reterr)
 {
-	struct builtin_child child = { .pid = -1, .report_fd = -1, .release_fd = -1,
-				       .setup_release_fd = -1 };
+	struct builtin_child child = { .pid = -1, .report_fd = -1, .status_fd = -1,
+				       .release_fd = -1, .setup_release_fd = -1 };
 	struct builtin_spec spec = {
 		.plan = plan,
 		.proc = proc,

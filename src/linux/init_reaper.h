@@ -16,5 +16,7 @@ void init_reaper_signals(sigset_t *ret);
  * COMMAND; exits as soon as COMMAND has exited, with its status (128+N for
  * a signal N, as a shell reports it). Exiting PID 1 kills whatever the
  * command left behind: the kernel tears the namespace down. The signals
- * must already be blocked (before COMMAND was forked, so none is lost). */
-_noreturn_ void init_reaper_run(pid_t command);
+ * must already be blocked (before COMMAND was forked, so none is lost).
+ * STATUS_FD, when not -1, gets {"exit-code": N} (bwrap's status line)
+ * before init exits: the launcher need not wait for the teardown. */
+_noreturn_ void init_reaper_run(pid_t command, int status_fd);

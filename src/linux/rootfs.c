@@ -322,7 +322,8 @@ static int apply_new_fs(struct rootfs *r, const struct rootfs_op *op, enum setup
 	*step = SETUP_STEP_OP;
 	switch (op->type) {
 	case MOUNT_TMPFS:
-		e = mounts_new_fs("tmpfs", fd, MS_NOSUID | MS_NODEV, op->tmpfs_data);
+		e = mounts_new_fs("tmpfs", fd, MS_NOSUID | MS_NODEV | (op->rdonly ? MS_RDONLY : 0),
+				  op->tmpfs_data);
 		break;
 	case MOUNT_DEV:
 		e = mounts_new_fs("tmpfs", fd, MS_NOSUID | MS_NODEV, "mode=0755");
@@ -435,6 +436,8 @@ int rootfs_apply(struct rootfs *r, const struct rootfs_op *op, enum setup_step *
 		close(fd);
 		return e;
 	case MOUNT_REMOUNT_RO:
+		if (op->skip)
+			return 0;
 		fd = resolve(r, op->rel, O_PATH, 0);
 		if (fd < 0)
 			return fd;

@@ -32,7 +32,9 @@ struct rootfs_op {
 	mode_t mode;
 	mode_t parent_mode;  /* for missing parents: bwrap's rule, from mode */
 	int fd;              /* file and data ops: the content */
-	bool skip;           /* a -try op whose source does not exist */
+	bool skip;           /* a -try op whose source does not exist, or a
+			      * MOUNT_REMOUNT_RO done already by its tmpfs op */
+	bool rdonly;         /* MOUNT_TMPFS: created read-only (nothing goes inside) */
 	bool src_is_dir;     /* binds: the mount point must be a directory */
 	bool pid_ns;         /* MOUNT_PROC: a new procfs (else the host's, bound) */
 };
