@@ -51,4 +51,8 @@ struct builtin_prep {
 	bool classic_mounts;
 };
 
+/* builtin_prep.c: the configure step, and its undoing. */
+int builtin_prepare(const struct builtin_spec *s, struct builtin_prep **ret, struct error *reterr);
+void builtin_prep_free(struct builtin_prep *p);
+/* builtin_child.c: the enforce step, in the cloned child. */
 _noreturn_ void builtin_child_main(const struct builtin_prep *p);

@@ -8,8 +8,11 @@
  * still has the plan, writes the one line the user sees. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "plan/plan.h"
 #include "util/macros.h"
 
 enum setup_step {
@@ -55,3 +58,10 @@ struct setup_report {
 /* In the child: sends the report on FD (the write end of the launcher's
  * pipe) and exits with 125. Async-signal-safe. */
 _noreturn_ void setup_report_fail(int fd, enum setup_step step, int error, int op, int detail);
+
+/* In the launcher: one line (no prefix, no newline) saying what failed,
+ * about PLAN's op REP->op and PROC's lock files, FILE the command, CHDIR the
+ * working directory; in bubblewrap's words with BWRAP_WORDS. */
+void setup_report_describe(const struct setup_report *rep, const struct mount_plan *plan,
+			   const struct sandbox_process *proc, const char *file, const char *chdir,
+			   bool bwrap_words, char *buf, size_t size);
