@@ -116,8 +116,8 @@ static _noreturn_ void run_command(const struct builtin_prep *p, pid_t init)
 	if (proc->sync_fd >= 0 && init > 0)
 		close(proc->sync_fd);
 	/* Capabilities that must survive exec for a uid other than 0. */
-	if (p->set_caps && p->keep_caps)
-		check(caps_set_ambient(p->keep_caps), SETUP_STEP_CAPS);
+	if (p->keep_caps)
+		check(caps_raise_ambient(p->keep_caps), SETUP_STEP_CAPS);
 
 	apply_seccomp(p);
 

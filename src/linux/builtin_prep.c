@@ -213,8 +213,10 @@ static int prepare_caps(struct builtin_prep *p, struct error *reterr)
 	} else {
 		p->set_caps = true;
 	}
-	/* A new user namespace comes with a full bounding set. */
-	p->drop_bounding = p->new_userns || p->set_caps;
+	/* A new user namespace comes with a full bounding set: empty it but
+	 * for what is kept. Without one (root, bwrap without --unshare-user)
+	 * bwrap leaves the bounding set alone, and so does cordon. */
+	p->drop_bounding = p->new_userns;
 	return 0;
 }
 

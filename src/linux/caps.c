@@ -34,16 +34,18 @@ int caps_set(uint64_t keep)
 	return 0;
 }
 
-int caps_set_ambient(uint64_t keep)
+int caps_raise_ambient(uint64_t keep)
 {
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return -errno;
 	for (unsigned cap = 0; cap < 64 && keep; cap++) {
 		if (!(keep & (UINT64_C(1) << cap)))
 			continue;
 		keep &= ~(UINT64_C(1) << cap);
-		/* EINVAL: a capability this kernel does not know. */
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EINVAL)
+		/* EINVAL: a capability this kernel does not know; EPERM: one
+		 * not in the inheritable set (root keeping its own, which exec
+		 * gives back to uid 0 anyway). NO_NEW_PRIVS, not this, is what
+		 * keeps exec from adding any. */
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EINVAL &&
+		    errno != EPERM)
 			return -errno;
 	}
 	return 0;

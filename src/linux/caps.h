@@ -13,8 +13,8 @@
 int caps_drop_bounding(uint64_t keep);
 /* Effective, permitted and inheritable become KEEP. */
 int caps_set(uint64_t keep);
-/* Clears the ambient set, then raises KEEP in it, so that a command whose
- * uid is not 0 keeps those capabilities across execve(). */
-int caps_set_ambient(uint64_t keep);
+/* Raises KEEP in the ambient set, so that a command whose uid is not 0
+ * keeps those capabilities across execve() (bwrap's --cap-add). */
+int caps_raise_ambient(uint64_t keep);
 /* The effective set of the calling process. */
 int caps_get_effective(uint64_t *ret);
