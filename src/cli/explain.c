@@ -166,6 +166,40 @@ static int explain_bwrap(const struct cli_options *o, const struct policy *polic
 	return 0;
 }
 
+/* The mount plan as data: what each operation is for. */
+static int explain_plan(const struct cli_options *o, const struct policy *policy)
+{
+	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
+	_cleanup_strv_free_ char **untrusted = cli_untrusted_dirs(policy);
+	_cleanup_free_ char *rg = NULL;
+	struct sandbox_request req;
+	struct error err = {};
+
+	(void)find_program("rg", untrusted, &rg);
+	cli_sandbox_request(o, policy, untrusted, rg, &req);
+	if (backend_bwrap_plan(&req, &plan, &err) < 0)
+		return cli_fail(&err);
+	cli_print_warnings(plan->warnings);
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct mount_op *op = &plan->ops[i];
+		printf("%-11s %s", mount_op_type_to_string(op->type), op->dest);
+		if (op->src && !streq(op->src, op->dest))
+			printf(" <- %s", op->src);
+		printf("   # %s\n", op->why);
+	}
+	for (size_t i = 0; i < plan->n_targets; i++)
+		printf("placeholder %s   # created on the host for the run, removed after: %s\n",
+		       plan->targets[i].path, plan->targets[i].why);
+	printf("namespaces  user pid ipc%s; new session; no capabilities; NoNewPrivs\n",
+	       plan->unshare_net ? " net" : "");
+	printf("seccomp     %s%s\n", plan->deny_inet ? "only AF_UNIX sockets; " : "",
+	       plan->restrict_extras ? "no vsock, io_uring, ptrace, process_vm_*" : "");
+	printf("chdir       %s\n", plan->chdir);
+	STRV_FOREACH (e, plan->setenv)
+		printf("setenv      %s\n", *e);
+	return fflush(stdout) == 0 ? 0 : EXIT_CORDON;
+}
+
 static int explain_seccomp_bpf(const struct policy *policy)
 {
 	struct seccomp_options so = {
@@ -199,6 +233,8 @@ int cmd_explain(const struct cli_options *o)
 	cli_print_warnings(policy->warnings);
 	if (o->format == FORMAT_BWRAP)
 		return explain_bwrap(o, policy);
+	if (o->format == FORMAT_PLAN)
+		return explain_plan(o, policy);
 	if (o->format == FORMAT_SECCOMP_BPF)
 		return explain_seccomp_bpf(policy);
 

@@ -17,6 +17,8 @@ static const char usage[] =
 	"  explain [OPTIONS] [PATH...]   show the resolved policy, or the access of each PATH\n"
 	"  bwrap [BWRAP-OPTIONS] [--] COMMAND [ARG...]\n"
 	"                                bubblewrap's command line, run by cordon itself\n"
+	"  connect HOST PORT             relay stdin/stdout to HOST:PORT through the sandbox's\n"
+	"                                proxy (for ssh's ProxyCommand, inside proxy-mode sandboxes)\n"
 	"  version                       print the version\n"
 	"\n"
 	"profile options (run, explain):\n"
@@ -35,6 +37,10 @@ static const char usage[] =
 	"      --backend NAME      auto (default), bwrap or builtin\n"
 	"      --timeout SECONDS   kill the whole sandbox after SECONDS (exit 124)\n"
 	"      --no-proc           do not mount a /proc in the sandbox\n"
+	"      --approver tty      ask on /dev/tty about hosts on neither list (approvals = \"ask\")\n"
+	"      --approver-fd N     ask a program over descriptor N (JSON lines, read and written)\n"
+	"      --approver-cmd CMD  ask the program CMD (sh -c) over its stdin and stdout\n"
+	"      --events FILE       append one JSON line per network decision to FILE\n"
 	"\n"
 	"exit status: the command's own; 125 cordon failed (bad config, sandbox setup);\n"
 	"126 not executable; 127 not found; 124 timeout.\n";
@@ -91,6 +97,8 @@ int main(int argc, char **argv)
 		return run_subcommand(CMD_RUN, argc - 1, argv + 1);
 	if (streq(cmd, "explain"))
 		return run_subcommand(CMD_EXPLAIN, argc - 1, argv + 1);
+	if (streq(cmd, "connect"))
+		return cmd_connect(argc - 1, argv + 1);
 	if (streq(cmd, "version") || streq(cmd, "--version")) {
 		printf("cordon %s\n", CORDON_VERSION);
 		return 0;

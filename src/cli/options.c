@@ -100,6 +100,7 @@ static int parse_format(const char *s)
 	static const char *const names[_FORMAT_MAX] = {
 		[FORMAT_TEXT] = "text",
 		[FORMAT_JSON] = "json",
+		[FORMAT_PLAN] = "plan",
 		[FORMAT_BWRAP] = "bwrap",
 		[FORMAT_SECCOMP_BPF] = "seccomp-bpf",
 	};
@@ -182,7 +183,7 @@ int cli_options_parse(enum cli_command command, int argc, char **argv, struct cl
 			int f = parse_format(optarg);
 			if (f < 0) {
 				r = error_setf(reterr, NULL, 0, 0,
-					       "--format: expected text, json, bwrap or seccomp-bpf; got \"%s\"",
+					       "--format: expected text, json, plan, bwrap or seccomp-bpf; got \"%s\"",
 					       optarg);
 				goto fail;
 			}

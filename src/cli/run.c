@@ -79,6 +79,7 @@ int cmd_run(const struct cli_options *o)
 	_cleanup_strv_free_ char **untrusted = NULL;
 	_cleanup_free_ char *rg = NULL;
 	struct sandbox_request req;
+	struct run_proxy proxy = { .approver_pid = -1 };
 	struct error err = {};
 	int status = EXIT_CORDON;
 	int r;
@@ -98,6 +99,16 @@ int cmd_run(const struct cli_options *o)
 	(void)find_program("rg", untrusted, &rg);
 	cli_sandbox_request(o, policy, untrusted, rg, &req);
 
+	if (policy->network.mode == NETWORK_PROXY) {
+		r = run_proxy_setup(o, policy, &proxy, &err);
+		if (r < 0)
+			return cli_fail(&err);
+		req.network = &proxy.hooks;
+	} else if (o->approver || o->approver_fd >= 0 || o->approver_cmd || o->events_file) {
+		fprintf(stderr, "cordon: warning: --approver*, --events: the network is not in "
+				"proxy mode; nothing will be asked or logged\n");
+	}
+
 	enum backend_kind kind = o->backend ? backend_kind_from_string(o->backend) : BACKEND_AUTO;
 	switch (kind) {
 	case BACKEND_AUTO:
@@ -112,6 +123,9 @@ int cmd_run(const struct cli_options *o)
 			       o->backend);
 		break;
 	}
+	/* The proxy goes with the command: its connections came from the
+	 * sandbox, which no longer exists. */
+	run_proxy_done(&proxy);
 	if (r < 0)
 		return cli_fail(&err);
 	return status;

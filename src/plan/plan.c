@@ -308,11 +308,25 @@ static int collect_points(struct builder *b, const struct plan_options *o, struc
 	return 0;
 }
 
+/* Collects every point, then visits them shallowest first, once each. */
+static int visit_points(struct builder *b, const struct plan_options *o, struct error *reterr)
+{
+	int r = collect_points(b, o, reterr);
+
+	if (r < 0)
+		return r;
+	if (b->n_points > 1)
+		qsort(b->points, b->n_points, sizeof(*b->points), point_cmp);
+	for (size_t i = 0; i < b->n_points; i++)
+		if (i == 0 || !streq(b->points[i].path, b->points[i - 1].path))
+			visit(b, &b->points[i]);
+	return 0;
+}
+
 static int plan_restricted(struct builder *b, const struct plan_options *o, struct error *reterr)
 {
 	const struct policy *p = b->policy;
 	struct mount_plan *m = b->plan;
-	int r;
 
 	switch (policy_access(p, "/", NULL)) {
 	case ACCESS_WRITE:
@@ -330,16 +344,7 @@ static int plan_restricted(struct builder *b, const struct plan_options *o, stru
 	if (policy_access(p, "/", NULL) == ACCESS_NONE)
 		add_root_symlinks(b);
 
-	r = collect_points(b, o, reterr);
-	if (r < 0)
-		return r;
-	qsort(b->points, b->n_points, sizeof(*b->points), point_cmp);
-	for (size_t i = 0; i < b->n_points; i++) {
-		if (i > 0 && streq(b->points[i].path, b->points[i - 1].path))
-			continue;
-		visit(b, &b->points[i]);
-	}
-	return 0;
+	return visit_points(b, o, reterr);
 }
 
 int plan_build(const struct policy *p, const struct plan_options *o, struct mount_plan **ret,
@@ -360,13 +365,7 @@ int plan_build(const struct policy *p, const struct plan_options *o, struct moun
 	case FS_UNRESTRICTED:
 		add_op(m, MOUNT_BIND, "/", "/", 0, xstrdup("base: the whole filesystem, writable"));
 		add_op(m, MOUNT_DEV_BIND, "/dev", "/dev", 0, xstrdup("the host's /dev"));
-		r = collect_points(&b, o, reterr);
-		if (r >= 0) {
-			qsort(b.points, b.n_points, sizeof(*b.points), point_cmp);
-			for (size_t i = 0; i < b.n_points; i++)
-				if (i == 0 || !streq(b.points[i].path, b.points[i - 1].path))
-					visit(&b, &b.points[i]);
-		}
+		r = visit_points(&b, o, reterr);
 		break;
 	case FS_EXTERNAL:
 		/* The caller's sandbox owns the filesystem: keep its view. */

@@ -404,10 +404,11 @@ static int add_workspace_root(struct resolver *r, const char *raw, bool relative
 		warnf(r, "workspace root %s does not exist; skipped", c->path);
 		return 0;
 	}
-	if (!is_directory(c->path)) {
-		warnf(r, "workspace root %s is not a directory; skipped", c->path);
-		return 0;
-	}
+	/* A missing root may come from another machine's config; a root that
+	 * exists as a file is a mistake that no mount can make sense of. */
+	if (!is_directory(c->path))
+		return error_setf(r->reterr, NULL, 0, 0,
+				  "workspace root %s is not a directory; refusing to run", c->path);
 	if (!strv_contains(r->pol->workspace_roots, c->path))
 		strv_push(&r->pol->workspace_roots, c->path);
 	return 0;

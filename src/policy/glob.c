@@ -277,8 +277,8 @@ char *glob_static_prefix(const char *pattern)
 const char *glob_static_rest(const char *pattern)
 {
 	const char *rest;
-	_cleanup_free_ char *prefix = static_prefix(pattern, &rest);
 
+	free(static_prefix(pattern, &rest));
 	return rest;
 }
 

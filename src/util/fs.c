@@ -6,14 +6,11 @@
 #include "util/path.h"
 #include "util/strv.h"
 
-int read_file_max(const char *path, size_t max, char **ret, size_t *ret_len)
+int read_fd_max(int fd, size_t max, char **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = 0, cap = 256;
 	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 256;
 
-	if (fd < 0)
-		return -errno;
 	buf = xmalloc(cap);
 	for (;;) {
 		if (len + 1 >= cap) {
@@ -39,6 +36,15 @@ int read_file_max(const char *path, size_t max, char **ret, size_t *ret_len)
 		*ret_len = len;
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+int read_file_max(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	return read_fd_max(fd, max, ret, ret_len);
 }
 
 int find_program(const char *name, char *const *exclude, char **ret)

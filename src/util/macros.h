@@ -13,7 +13,13 @@
 
 #define streq(a, b)      (strcmp((a), (b)) == 0)
 #define strneq(a, b, n)  (strncmp((a), (b), (n)) == 0)
-#define streq_ptr(a, b)  ((a) == (b) || ((a) && (b) && streq((a), (b))))
+
+/* Equal strings, or both NULL. A function, not a macro: comparing a
+ * pointer with a string literal is unspecified (clang's -Wstring-compare). */
+static inline bool streq_ptr(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
 
 #define _unused_         __attribute__((unused))
 #define _printf_(a, b)   __attribute__((format(printf, a, b)))

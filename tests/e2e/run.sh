@@ -43,6 +43,7 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
 	n=$((n + 1))
 	mkdir -p "$base/$t"
 	log="$base/$t.log"
+	started=$(date +%s%N)
 	setsid "$0" --one "$CORDON" "$t" "$base/$t" >"$log" 2>&1 </dev/null &
 	pid=$!
 	( sleep "$limit"; echo "e2e: watchdog: killed after ${limit}s" >>"$log"; kill -KILL -- -"$pid" ) 2>/dev/null &
@@ -53,9 +54,10 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
 	wait "$watchdog" 2>/dev/null
 	# Whatever the test left running in its session (listeners, jobs).
 	kill -KILL -- -"$pid" 2>/dev/null
+	took=$(( ($(date +%s%N) - started) / 1000000 ))ms
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
-		echo "ok $n - $t"
+		echo "ok $n - $t ($took)"
 	elif [ $rc -eq 77 ]; then
 		reason=$(tail -n1 "$log")
 		if [ "${CORDON_MUST_WORK:-0}" = 1 ]; then
@@ -67,7 +69,7 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
 		fi
 	else
 		failed=$((failed + 1))
-		echo "not ok $n - $t (exit $rc)"
+		echo "not ok $n - $t (exit $rc, $took)"
 		tail -n 25 "$log" | sed 's/^/#   /'
 	fi
 done

@@ -37,6 +37,17 @@ TOML
 	[ ! -e "$WS/ran" ] || fail "ran the command"
 }
 
+test_run_workspace_root_that_is_a_file_is_refused() {
+	make_ws
+	echo data >"$T/file"
+	err=$(crun -C "$WS" -w "$T/file" -- touch ran 2>&1) && fail "ran with a file as workspace root"
+	expect_status 125 crun -C "$WS" -w "$T/file" -- touch ran
+	expect_one_line "$err"
+	expect_contains "$err" "$T/file"
+	expect_status 125 crun -C "$T/file" -- true
+	[ ! -e "$WS/ran" ] || fail "ran the command"
+}
+
 test_run_timeout_kills_the_whole_sandbox() {
 	make_ws
 	start=$(date +%s)
@@ -67,6 +78,8 @@ test_run_sigint_is_forwarded() {
 	wait $pid || rc=$?
 	expect_eq 130 "$rc" "exit status"
 	expect_eq got-int "$(cat "$WS/int.txt")"
+	# Interrupted or not, cordon removed its placeholders.
+	[ ! -e "$WS/.git" ] && [ ! -e "$WS/.cordon" ] || fail "placeholders left after SIGINT"
 }
 
 test_run_sigterm_is_forwarded() {
