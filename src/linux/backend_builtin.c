@@ -68,7 +68,8 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 	};
 	struct sandbox_process proc;
 	struct builtin_child child = { .pid = -1, .report_fd = -1, .status_fd = -1,
-				       .release_fd = -1, .setup_release_fd = -1 };
+				       .release_fd = -1, .setup_release_fd = -1,
+				       .netns_helper = -1 };
 	bool hold = req->network && req->network->attach;
 	struct attach_ctx ctx = { .child = &child, .hooks = req->network, .reterr = reterr };
 	int r;
@@ -82,6 +83,7 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		.canonical_paths = true,
 		.hold_command = hold,
 		.report_exit = true,
+		.parallel_netns = true,
 	};
 	r = builtin_spawn(&spec, &child, reterr);
 	if (r < 0) {

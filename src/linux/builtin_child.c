@@ -174,6 +174,10 @@ _noreturn_ void builtin_child_main(const struct builtin_prep *p)
 	int r;
 
 	report_fd = p->report_w;
+	/* The helper's end of its socket is the helper's: with it open here,
+	 * a helper that died would leave the join below waiting forever. */
+	if (p->netns_helper_sock >= 0)
+		close(p->netns_helper_sock);
 
 	/* Block what init will wait for now, so that nothing sent between
 	 * here and its sigwaitinfo() is lost or kills it (the launcher
@@ -255,6 +259,14 @@ _noreturn_ void builtin_child_main(const struct builtin_prep *p)
 			fail(step, r, p->ops[i].index, detail);
 	}
 	check(rootfs_finish(&rfs), SETUP_STEP_PIVOT);
+
+	/* The network namespace the helper made meanwhile (step 5 without
+	 * it). Before step 7: joining needs CAP_SYS_ADMIN in the user
+	 * namespace that owns it, this one. */
+	if (p->netns_sock >= 0) {
+		check(netns_helper_join(p->netns_sock), SETUP_STEP_NETNS);
+		close(p->netns_sock);
+	}
 
 	/* 7. The inner user namespace: the caller's own uid again (after the
 	 * devpts step) and, with --disable-userns, a limit the command cannot

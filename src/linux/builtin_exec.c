@@ -3,10 +3,12 @@
  * asked, and read what it reported. */
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "linux/builtin_prep.h"
+#include "linux/netns_lo.h"
 #include "linux/supervise.h"
 
 static int pipe_pair(int *rd, int *wr)
@@ -43,7 +45,7 @@ static int clone_error(int e, struct error *reterr)
 int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struct error *reterr)
 {
 	struct builtin_child c = { .pid = -1, .report_fd = -1, .status_fd = -1, .release_fd = -1,
-				   .setup_release_fd = -1 };
+				   .setup_release_fd = -1, .netns_helper = -1 };
 	struct builtin_prep *p = NULL;
 	int r;
 
@@ -57,6 +59,15 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 		r = pipe_pair(&p->release_r, &c.release_fd);
 	if (r >= 0 && s->hold_setup)
 		r = pipe_pair(&p->setup_r, &c.setup_release_fd);
+	if (r >= 0 && p->parallel_netns) {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			r = -errno;
+		else {
+			p->netns_sock = sv[0];
+			p->netns_helper_sock = sv[1];
+		}
+	}
 	if (r < 0) {
 		c.prep = p;
 		builtin_child_done(&c);
@@ -84,6 +95,21 @@ int builtin_spawn(const struct builtin_spec *s, struct builtin_child *ret, struc
 	p->status_w = safe_close(p->status_w);
 	p->release_r = safe_close(p->release_r);
 	p->setup_r = safe_close(p->setup_r);
+	p->netns_sock = safe_close(p->netns_sock);
+	if (p->parallel_netns) {
+		r = netns_helper_start(pid, p->new_userns, p->netns_helper_sock, &c.netns_helper);
+		p->netns_helper_sock = safe_close(p->netns_helper_sock);
+		if (r < 0) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+			supervise_restore_signals();
+			c.prep = p;
+			builtin_child_done(&c);
+			return error_setf_errno(reterr, r, NULL, 0, 0,
+						"cannot fork the network namespace's helper: %s",
+						strerror(-r));
+		}
+	}
 	c.pid = pid;
 	c.prep = p;
 	*ret = c;
@@ -151,7 +177,11 @@ void builtin_child_done(struct builtin_child *c)
 	safe_close(c->status_fd);
 	safe_close(c->release_fd);
 	safe_close(c->setup_release_fd);
+	/* The helper is done once the child joined (or gave up on) its
+	 * namespace, or was killed with the launcher's death. */
+	if (c->netns_helper > 0)
+		(void)waitpid(c->netns_helper, NULL, 0);
 	builtin_prep_free(c->prep);
 	*c = (struct builtin_child){ .pid = -1, .report_fd = -1, .status_fd = -1, .release_fd = -1,
-				     .setup_release_fd = -1 };
+				     .setup_release_fd = -1, .netns_helper = -1 };
 }

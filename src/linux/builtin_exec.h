@@ -32,6 +32,11 @@ struct builtin_spec {
 				 * uid map (bwrap's monitor reports first) */
 	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
 	bool report_exit;       /* init writes {"exit-code": N} to status_fd */
+	/* The network namespace may be made in parallel, by a helper (see
+	 * netns_lo.h), when nothing looks at the child's namespaces before
+	 * it has joined it: not with hold_command (the network hook attaches
+	 * to them) nor hold_setup (bwrap's monitor reports them). */
+	bool parallel_netns;
 };
 
 struct builtin_prep;
@@ -42,6 +47,7 @@ struct builtin_child {
 	int status_fd;         /* read end of init's exit-code line (report_exit), or -1 */
 	int release_fd;        /* write end the command waits on, or -1 */
 	int setup_release_fd;  /* write end the child waits on before its uid map, or -1 */
+	pid_t netns_helper;    /* the helper making the network namespace, or -1 */
 	struct builtin_prep *prep;
 };
 

@@ -350,6 +350,8 @@ void builtin_prep_free(struct builtin_prep *p)
 	safe_close(p->status_w);
 	safe_close(p->release_r);
 	safe_close(p->setup_r);
+	safe_close(p->netns_sock);
+	safe_close(p->netns_helper_sock);
 	free(p);
 }
 
@@ -361,10 +363,18 @@ int builtin_prepare(const struct builtin_spec *s, struct builtin_prep **ret, str
 
 	p->spec = s;
 	p->report_w = p->status_w = p->release_r = p->setup_r = -1;
+	p->netns_sock = p->netns_helper_sock = -1;
 	p->new_userns = userns_wanted(proc);
 	p->clone_flags = CLONE_NEWNS | (p->new_userns ? CLONE_NEWUSER : 0) |
 			 (proc->unshare_pid ? CLONE_NEWPID : 0) | (proc->unshare_net ? CLONE_NEWNET : 0) |
 			 (proc->unshare_ipc ? CLONE_NEWIPC : 0) | (proc->unshare_uts ? CLONE_NEWUTS : 0);
+	/* Worth it only with a second CPU to do it on. */
+	cpu_set_t cpus;
+	p->parallel_netns = s->parallel_netns && proc->unshare_net && !s->hold_command &&
+			    !s->hold_setup && sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+			    CPU_COUNT(&cpus) > 1;
+	if (p->parallel_netns)
+		p->clone_flags &= ~(unsigned long)CLONE_NEWNET;
 	if (proc->unshare_cgroup ||
 	    (proc->unshare_cgroup_try && access("/proc/self/ns/cgroup", F_OK) == 0))
 		p->clone_flags |= CLONE_NEWCGROUP;

@@ -23,6 +23,7 @@ struct builtin_prep {
 	char uid_map[64], gid_map[64];   /* the first: caller -> ns_uid */
 	char uid_map2[64], gid_map2[64]; /* the second: ns_uid -> sandbox uid */
 	bool need_init;   /* an init process stands between launcher and command */
+	bool parallel_netns; /* CLONE_NEWNET is left to a helper (netns_lo.h) */
 
 	bool set_caps;     /* capset() the command's sets (bwrap skips it for root) */
 	bool drop_bounding;
@@ -48,6 +49,8 @@ struct builtin_prep {
 	int status_w;  /* write end init reports the exit code on, or -1 */
 	int release_r; /* read end the command waits on, or -1 */
 	int setup_r;   /* read end the child waits on before writing its maps, or -1 */
+	int netns_sock;   /* the child's end of the helper's socket, or -1 */
+	int netns_helper_sock; /* the helper's end (the launcher's until it forks), or -1 */
 	bool classic_mounts;
 };
 

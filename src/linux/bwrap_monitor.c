@@ -86,7 +86,8 @@ int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_proces
 		      char *const *argv, int *ret_exit, struct error *reterr)
 {
 	struct builtin_child child = { .pid = -1, .report_fd = -1, .status_fd = -1,
-				       .release_fd = -1, .setup_release_fd = -1 };
+				       .release_fd = -1, .setup_release_fd = -1,
+				       .netns_helper = -1 };
 	struct builtin_spec spec = {
 		.plan = plan,
 		.proc = proc,

@@ -63,6 +63,9 @@ static const char *step_words(enum setup_step s, bool bw)
 		return bw ? "setting up uid map" : "cannot write the user namespace's uid/gid maps";
 	case SETUP_STEP_LOOPBACK:
 		return bw ? "loopback: Failed to bring up lo" : "cannot bring up the loopback interface";
+	case SETUP_STEP_NETNS:
+		return bw ? "Can't create the network namespace" :
+			    "cannot create the network namespace";
 	case SETUP_STEP_HOSTNAME:
 		return bw ? "Can't set hostname" : "cannot set the host name";
 	case SETUP_STEP_PROPAGATION:

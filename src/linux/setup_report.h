@@ -21,6 +21,7 @@ enum setup_step {
 	SETUP_STEP_WAIT_PARENT,   /* reading the launcher's go-ahead */
 	SETUP_STEP_ID_MAPS,       /* writing uid_map, setgroups, gid_map */
 	SETUP_STEP_LOOPBACK,      /* bringing up lo in the new network namespace */
+	SETUP_STEP_NETNS,         /* joining the network namespace made in parallel */
 	SETUP_STEP_HOSTNAME,
 	SETUP_STEP_PROPAGATION,   /* making the copied mounts slaves of the host's */
 	SETUP_STEP_BASE,          /* the scratch tmpfs the new root is built in */
