@@ -65,8 +65,6 @@ static void close_from(int first, const int *keep, size_t n_keep, unsigned flags
 
 static void apply_seccomp(const struct builtin_prep *p)
 {
-	const struct sandbox_process *proc = p->spec->proc;
-
 	/* NO_NEW_PRIVS first: an unprivileged process may install a filter
 	 * only with it, and it keeps a setuid binary from gaining anything
 	 * after exec (root too: cordon wants the same guarantee for it). */
@@ -78,7 +76,6 @@ static void apply_seccomp(const struct builtin_prep *p)
 	for (size_t i = 0; i < p->n_progs; i++)
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->progs[i], 0, 0) < 0)
 			fail(SETUP_STEP_SECCOMP, -errno, -1, (int)i);
-	(void)proc;
 }
 
 /* The command's side of the last fork: from here on it is one process,
@@ -354,10 +351,12 @@ _noreturn_ void builtin_child_main(const struct builtin_prep *p)
 	/* bwrap applies the filters to its init too: it needs none of what
 	 * they refuse. */
 	if (p->n_progs || p->spec->seccomp) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    (p->spec->seccomp && seccomp_install(p->spec->seccomp) < 0)) {
+		r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+		if (r == 0 && p->spec->seccomp)
+			r = seccomp_install(p->spec->seccomp);
+		if (r < 0) {
 			(void)kill(command, SIGKILL);
-			fail(SETUP_STEP_SECCOMP, -errno, -1, -1);
+			fail(SETUP_STEP_SECCOMP, r, -1, -1);
 		}
 		for (size_t i = 0; i < p->n_progs; i++)
 			(void)prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->progs[i], 0, 0);

@@ -40,13 +40,20 @@ static int resolve(struct rootfs *r, const char *rel, int flags, mode_t mode)
 	char path[PATH_MAX];
 	int fd, e;
 
+	/* The root itself: by its path in the scratch tmpfs, which lands on
+	 * the topmost mount there (a lookup starting at a descriptor does not
+	 * cross what was mounted on that very directory since). */
+	if (!*rel) {
+		fd = open("/newroot", flags | O_CLOEXEC, mode);
+		return fd < 0 ? -errno : fd;
+	}
 	if (!no_openat2) {
 		struct open_how how = {
 			.flags = (uint64_t)(flags | O_CLOEXEC),
 			.mode = (flags & O_CREAT) ? mode : 0,
 			.resolve = RESOLVE_IN_ROOT,
 		};
-		fd = (int)syscall(SYS_openat2, r->newroot_fd, *rel ? rel : ".", &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, r->newroot_fd, rel, &how, sizeof(how));
 		if (fd >= 0)
 			return fd;
 		if (errno != ENOSYS)
