@@ -160,7 +160,7 @@ static _noreturn_ void become_init(const struct builtin_prep *p, pid_t command, 
 	 * the command's exec succeeded (or the command failed and said so). */
 	close_from(3, keep, n, 0);
 	report_fd = -1;
-	init_reaper_run(command, p->status_w);
+	init_reaper_run(command, p->status_w, p->spec->init_lingers);
 }
 
 _noreturn_ void builtin_child_main(const struct builtin_prep *p)

@@ -32,6 +32,8 @@ struct builtin_spec {
 				 * uid map (bwrap's monitor reports first) */
 	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
 	bool report_exit;       /* init writes {"exit-code": N} to status_fd */
+	bool init_lingers;      /* init outlives the command until its last child is gone
+				 * (bwrap's); else it exits with the command, killing the rest */
 	/* The network namespace may be made in parallel, by a helper (see
 	 * netns_lo.h), when nothing looks at the child's namespaces before
 	 * it has joined it: not with hold_command (the network hook attaches

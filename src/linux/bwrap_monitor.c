@@ -73,6 +73,27 @@ static void write_all(int fd, const char *s)
 	}
 }
 
+/* init's {"exit-code": N} line, or -1 at end-of-file without one. */
+static int read_exit_code(int fd)
+{
+	char buf[128];
+	size_t len = 0;
+
+	while (fd >= 0 && len < sizeof(buf) - 1) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		const char *p = strstr(buf, "\"exit-code\":");
+		if (p && strchr(p, '\n'))
+			return (int)strtol(p + strlen("\"exit-code\":"), NULL, 10);
+	}
+	return -1;
+}
+
 static int exit_code(int status)
 {
 	if (WIFEXITED(status))
@@ -97,6 +118,10 @@ int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_proces
 		 * them, and --userns-block-fd waits before the uid map. */
 		.hold_setup = proc->info_fd >= 0 || proc->json_status_fd >= 0 ||
 			      proc->userns_block_fd >= 0,
+		/* bwrap's init outlives the command while anything it started
+		 * runs; its monitor returns when the command exits. */
+		.report_exit = true,
+		.init_lingers = true,
 	};
 	struct setup_report rep;
 	int status = 0, r;
@@ -135,12 +160,19 @@ int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_proces
 	}
 	(void)builtin_release_setup(&child);
 
-	while (waitpid(child.pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			r = -errno;
-			builtin_child_done(&child);
-			return error_setf_errno(reterr, r, NULL, 0, 0, "waitpid: %s", strerror(-r));
-		}
+	/* The command's status, from init as soon as it has it; else (no
+	 * init, or init gone before the command ran) from the process. */
+	int code = read_exit_code(child.status_fd);
+	if (code >= 0)
+		status = W_EXITCODE(code & 0xff, 0);
+	else
+		while (waitpid(child.pid, &status, 0) < 0)
+			if (errno != EINTR) {
+				r = -errno;
+				builtin_child_done(&child);
+				return error_setf_errno(reterr, r, NULL, 0, 0, "waitpid: %s",
+							strerror(-r));
+			}
 	if (builtin_collect(&child, &rep) > 0) {
 		char msg[1024];
 		builtin_describe(&child, &rep, msg, sizeof(msg));

@@ -42,9 +42,10 @@ static void report_exit(int fd, int code)
 	(void)w;
 }
 
-_noreturn_ void init_reaper_run(pid_t command, int status_fd)
+_noreturn_ void init_reaper_run(pid_t command, int status_fd, bool linger)
 {
 	sigset_t set;
+	int code = -1;
 
 	init_reaper_signals(&set);
 	for (;;) {
@@ -56,19 +57,23 @@ _noreturn_ void init_reaper_run(pid_t command, int status_fd)
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
-			(void)kill(command, sig);
+			if (code < 0)
+				(void)kill(command, sig);
 			continue;
 		}
 		for (;;) {
 			int status;
 			pid_t pid = waitpid(-1, &status, WNOHANG);
+			if (pid < 0 && errno == ECHILD && code >= 0)
+				_exit(code); /* the last one is gone */
 			if (pid <= 0)
 				break;
 			if (pid == command) {
-				int code = exit_code(status);
+				code = exit_code(status);
 				if (status_fd >= 0)
 					report_exit(status_fd, code);
-				_exit(code);
+				if (!linger)
+					_exit(code);
 			}
 		}
 	}

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "util/macros.h"
@@ -13,10 +14,12 @@
 /* The signals init passes on to the command (SIGCHLD is its own). */
 void init_reaper_signals(sigset_t *ret);
 /* Reaps every child; passes each signal of init_reaper_signals() to
- * COMMAND; exits as soon as COMMAND has exited, with its status (128+N for
- * a signal N, as a shell reports it). Exiting PID 1 kills whatever the
- * command left behind: the kernel tears the namespace down. The signals
- * must already be blocked (before COMMAND was forked, so none is lost).
- * STATUS_FD, when not -1, gets {"exit-code": N} (bwrap's status line)
- * before init exits: the launcher need not wait for the teardown. */
-_noreturn_ void init_reaper_run(pid_t command, int status_fd);
+ * COMMAND while it runs; exits with COMMAND's status (128+N for a signal N,
+ * as a shell reports it): at once when it has exited, or, with LINGER, when
+ * its last child is gone too (bwrap's init: what the command left running
+ * in the background goes on). Exiting PID 1 kills whatever is left in the
+ * namespace: the kernel tears it down. The signals must already be blocked
+ * (before COMMAND was forked, so none is lost). STATUS_FD, when not -1,
+ * gets {"exit-code": N} (bwrap's status line) as soon as COMMAND has
+ * exited: the launcher need not wait for anything else. */
+_noreturn_ void init_reaper_run(pid_t command, int status_fd, bool linger);
