@@ -10,6 +10,7 @@
 #include "linux/bwrap_launch.h"
 #include "util/fs.h"
 #include "linux/seccomp_filter.h"
+#include "macos/seatbelt.h"
 #include "util/strbuf.h"
 #include "plan/canonical.h"
 #include "util/path.h"
@@ -221,6 +222,23 @@ static int explain_seccomp_bpf(const struct policy *policy)
 	return fflush(stdout) == 0 ? 0 : EXIT_CORDON;
 }
 
+/* The macOS profile, on any platform: the sandbox-exec command line `run`
+ * would execute there, as one shell command (see seatbelt_shell_command()). */
+static int explain_seatbelt(const struct cli_options *o, const struct policy *policy)
+{
+	char *placeholder[] = { "COMMAND", NULL };
+	_cleanup_(seatbelt_profile_freep) struct seatbelt_profile *sp = NULL;
+	struct seatbelt_options so = {};
+	struct error err = {};
+	int r = seatbelt_profile_build(policy, &so, &sp, &err);
+
+	if (r < 0)
+		return cli_fail(&err);
+	_cleanup_free_ char *cmd = seatbelt_shell_command(sp, o->args ? o->args : placeholder);
+	fputs(cmd, stdout);
+	return fflush(stdout) == 0 ? 0 : EXIT_CORDON;
+}
+
 int cmd_explain(const struct cli_options *o)
 {
 	_cleanup_policy_free_ struct policy *policy = NULL;
@@ -237,6 +255,8 @@ int cmd_explain(const struct cli_options *o)
 		return explain_plan(o, policy);
 	if (o->format == FORMAT_SECCOMP_BPF)
 		return explain_seccomp_bpf(policy);
+	if (o->format == FORMAT_SEATBELT)
+		return explain_seatbelt(o, policy);
 
 	json_t *doc = NULL;
 	if (o->format == FORMAT_JSON)

@@ -103,6 +103,7 @@ static int parse_format(const char *s)
 		[FORMAT_PLAN] = "plan",
 		[FORMAT_BWRAP] = "bwrap",
 		[FORMAT_SECCOMP_BPF] = "seccomp-bpf",
+		[FORMAT_SEATBELT] = "seatbelt",
 	};
 	for (int i = 0; i < _FORMAT_MAX; i++)
 		if (names[i] && streq(s, names[i]))
@@ -183,7 +184,7 @@ int cli_options_parse(enum cli_command command, int argc, char **argv, struct cl
 			int f = parse_format(optarg);
 			if (f < 0) {
 				r = error_setf(reterr, NULL, 0, 0,
-					       "--format: expected text, json, plan, bwrap or seccomp-bpf; got \"%s\"",
+					       "--format: expected text, json, plan, bwrap, seccomp-bpf or seatbelt; got \"%s\"",
 					       optarg);
 				goto fail;
 			}

@@ -11,7 +11,7 @@ enum explain_format {
 	FORMAT_PLAN,        /* the mount plan, one operation per line with its reason */
 	FORMAT_BWRAP,       /* the exact bwrap command line `run` would use */
 	FORMAT_SECCOMP_BPF, /* the compiled seccomp filter, raw, for tools and benchmarks */
-	FORMAT_SEATBELT,
+	FORMAT_SEATBELT,    /* the sandbox-exec command line `run` would use on macOS */
 	_FORMAT_MAX,
 	_FORMAT_INVALID = -EINVAL,
 };

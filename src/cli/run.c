@@ -4,6 +4,9 @@
 #include "cli/exit_status.h"
 #include "cli/select.h"
 #include "linux/backend.h"
+#ifdef __APPLE__
+#include "macos/seatbelt.h"
+#endif
 #include "plan/command.h"
 #include "util/fs.h"
 #include "util/strv.h"
@@ -109,6 +112,15 @@ int cmd_run(const struct cli_options *o)
 				"proxy mode; nothing will be asked or logged\n");
 	}
 
+#ifdef __APPLE__
+	/* macOS has one sandbox: Seatbelt, through /usr/bin/sandbox-exec. */
+	if (o->backend && !streq(o->backend, "auto"))
+		r = error_setf(&err, NULL, 0, 0,
+			       "--backend %s: not available on macOS (cordon uses Seatbelt)",
+			       o->backend);
+	else
+		r = seatbelt_run(&req, &status, &err);
+#else
 	enum backend_kind kind = o->backend ? backend_kind_from_string(o->backend) : BACKEND_AUTO;
 	switch (kind) {
 	case BACKEND_AUTO:
@@ -123,6 +135,7 @@ int cmd_run(const struct cli_options *o)
 			       o->backend);
 		break;
 	}
+#endif
 	/* The proxy goes with the command: its connections came from the
 	 * sandbox, which no longer exists. */
 	run_proxy_done(&proxy);

@@ -1,5 +1,8 @@
 #include "cli/select.h"
 #include "config/config.h"
+#ifdef __linux__
+#include "linux/state_dir.h"
+#endif
 #include "plan/host_sockets.h"
 #include "plan/resolve.h"
 #include "cli/commands.h"
@@ -58,7 +61,15 @@ int cli_select_policy(const struct cli_options *o, struct policy **ret, struct e
 	r = policy_resolve(profile, &env, &policy, reterr);
 	if (r < 0)
 		return r;
-	policy_hide_host(policy);
+	/* The state directory exists before the plan is made, so that the
+	 * plan hides it: a sandbox that could create it could plant a
+	 * registry or a cache for the next run to trust. */
+	_cleanup_free_ char *state = NULL, *cache = NULL;
+#ifdef __linux__
+	if (state_dir_get(&state) >= 0)
+		cache = xasprintf("%s/host-sockets.cache", state);
+#endif
+	policy_hide_host(policy, cache);
 
 	/* Config warnings first: they come from an earlier stage. */
 	STRV_FOREACH (w, policy->warnings)

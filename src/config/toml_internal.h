@@ -4,6 +4,9 @@
 #pragma once
 
 #include <locale.h>
+#ifdef __APPLE__
+#include <xlocale.h> /* newlocale(), strtod_l(): glibc has them in <locale.h>, <stdlib.h> */
+#endif
 
 #include "config/toml.h"
 #include "util/strbuf.h"

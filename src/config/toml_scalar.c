@@ -148,7 +148,8 @@ static int parse_float(struct toml_lexer *lx, unsigned line, unsigned col, const
 	if (!*loc) {
 		*loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 		if (!*loc)
-			return toml_lex_error(lx, line, col, "cannot create the C locale: %m");
+			return toml_lex_error(lx, line, col, "cannot create the C locale: %s",
+					      strerror(errno));
 	}
 	d = strtod_l(clean, &end, *loc);
 	if (*end != '\0')

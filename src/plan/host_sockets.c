@@ -18,11 +18,13 @@
  * sockets deeper or elsewhere, and sockets created after the launch. */
 #include <fcntl.h>
 #include <limits.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "plan/host_sockets.h"
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 
 static void add_canonical(char ***v, const char *path, bool want_dir)
@@ -41,46 +43,262 @@ static void add_canonical(char ***v, const char *path, bool want_dir)
 /* Which subdirectories of /tmp and /var/tmp to look into: the caller's own.
  * Other users keep their sockets in private (0700) directories, which a
  * sandboxed command, without capabilities, cannot enter anyway. */
-static bool owned_by_caller(int dirfd, const char *name)
+static bool owned_by_caller(const struct stat *st)
 {
-	struct stat st;
+	static uid_t euid = (uid_t)-1;
 
-	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-	       st.st_uid == geteuid();
+	if (euid == (uid_t)-1)
+		euid = geteuid();
+	return S_ISDIR(st->st_mode) && st->st_uid == euid;
 }
 
-/* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
- * into subdirectories FILTER accepts, when given). */
-static void scan(char ***v, const char *dir, unsigned depth, bool (*filter)(int, const char *))
-{
-	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX];
+/* The scan keeps, per directory it read, what it found there: the sockets
+ * and the subdirectories. That stays true for as long as the directory's
+ * inode change time does not move (adding, removing or renaming an entry,
+ * or changing its permissions, moves it), so a later run re-reads only the
+ * directories that changed and stat()s the others. /tmp changes all the
+ * time; its subdirectories, mostly, do not. */
+struct dir_entry {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	struct timespec ctime;
+	char **sockets; /* names */
+	char **subdirs; /* names */
+};
 
-	if (!d)
-		return;
+struct dir_cache {
+	struct dir_entry *v;
+	size_t n, cap;
+	bool changed; /* something was re-read: write the cache back */
+};
+
+static void dir_cache_free(struct dir_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		strv_free(c->v[i].sockets);
+		strv_free(c->v[i].subdirs);
+	}
+	free(c->v);
+	*c = (struct dir_cache){};
+}
+
+static struct dir_entry *dir_cache_find(struct dir_cache *c, const char *path)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (streq(c->v[i].path, path))
+			return &c->v[i];
+	return NULL;
+}
+
+static struct dir_entry *dir_cache_add(struct dir_cache *c, const char *path)
+{
+	GROW(c->v, c->cap, c->n + 1);
+	c->v[c->n] = (struct dir_entry){ .path = xstrdup(path) };
+	return &c->v[c->n++];
+}
+
+/* Reads DIR's sockets and subdirectories (the latter only when WANT_DIRS). */
+static void read_dir(DIR *d, bool want_dirs, struct dir_entry *e)
+{
+	struct dirent *de;
+
 	while ((de = readdir(d))) {
 		unsigned char t = de->d_type;
-		bool maybe_dir = t == DT_DIR || t == DT_UNKNOWN;
-		if (t != DT_SOCK && !(maybe_dir && depth > 1))
-			continue;
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (t != DT_SOCK && filter && !filter(dirfd(d), de->d_name))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
 		if (t == DT_UNKNOWN) {
 			struct stat st;
-			if (lstat(path, &st) < 0)
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
 			t = S_ISSOCK(st.st_mode) ? DT_SOCK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
 		}
 		if (t == DT_SOCK)
-			add_canonical(v, path, false);
-		else if (t == DT_DIR)
-			scan(v, path, depth - 1, NULL);
+			strv_push(&e->sockets, de->d_name);
+		else if (t == DT_DIR && want_dirs)
+			strv_push(&e->subdirs, de->d_name);
 	}
+}
+
+struct scan {
+	struct dir_cache old, now;
+	char *const *skip; /* hidden as a whole: no need to look inside */
+	char ***found;
+};
+
+/* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
+ * into subdirectories FILTER accepts, when given), but not into SKIP. */
+static void scan(struct scan *s, const char *dir, unsigned depth,
+		 bool (*filter)(const struct stat *st))
+{
+	struct stat st;
+	char path[PATH_MAX];
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	struct dir_entry *e = dir_cache_add(&s->now, dir);
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->ctime = st.st_ctim;
+	const struct dir_entry *old = dir_cache_find(&s->old, dir);
+	if (old && old->dev == st.st_dev && old->ino == st.st_ino &&
+	    old->ctime.tv_sec == st.st_ctim.tv_sec && old->ctime.tv_nsec == st.st_ctim.tv_nsec &&
+	    (depth > 1 || !old->subdirs)) {
+		e->sockets = strv_copy(old->sockets);
+		e->subdirs = depth > 1 ? strv_copy(old->subdirs) : NULL;
+	} else {
+		_cleanup_closedir_ DIR *d = opendir(dir);
+		s->now.changed = true;
+		if (!d)
+			return;
+		read_dir(d, depth > 1, e);
+	}
+
+	/* E may move when the array grows: copy what the loops need. */
+	_cleanup_strv_free_ char **sockets = strv_copy(e->sockets);
+	_cleanup_strv_free_ char **subdirs = strv_copy(e->subdirs);
+	STRV_FOREACH (n, sockets)
+		if (snprintf(path, sizeof(path), "%s/%s", dir, *n) < (int)sizeof(path))
+			add_canonical(s->found, path, false);
+	STRV_FOREACH (n, subdirs) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, *n) >= (int)sizeof(path))
+			continue;
+		if (strv_contains(s->skip, path))
+			continue;
+		if (filter) {
+			struct stat sub;
+			if (lstat(path, &sub) < 0 || !filter(&sub))
+				continue;
+		}
+		scan(s, path, depth - 1, NULL);
+	}
+}
+
+/* The scan depends on these too: a cache made under others is not used. */
+static char *cache_key(void)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_RUNTIME_DIR");
+
+	return xasprintf("cordon-host-sockets 2 uid=%u home=%s xdg=%s", (unsigned)geteuid(),
+			 home ? home : "", xdg ? xdg : "");
+}
+
+/* One line per directory:
+ *   D DEV INO CTIME_SEC CTIME_NSEC PATH
+ * then its entries, one per line: "S NAME" (socket), "d NAME" (subdir).
+ * Names with a newline are never cached (they are re-read each time). */
+static void cache_load(const char *cache, const char *key, struct dir_cache *c, char **ret_text)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct dir_entry *e = NULL;
+	char *save = NULL, *line;
+
+	if (!cache || read_file_max(cache, 1 << 22, &buf, NULL) < 0)
+		return;
+	*ret_text = xstrdup(buf);
+	line = strtok_r(buf, "\n", &save);
+	if (!line || !streq(line, key))
+		return;
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		unsigned long long dev, ino;
+		long long sec;
+		long nsec;
+		int off = 0;
+		if (line[0] == 'D' &&
+		    sscanf(line, "D %llu %llu %lld %ld %n", &dev, &ino, &sec, &nsec, &off) == 4 &&
+		    off > 0 && line[off] == '/') {
+			e = dir_cache_add(c, line + off);
+			e->dev = (dev_t)dev;
+			e->ino = (ino_t)ino;
+			e->ctime = (struct timespec){ .tv_sec = (time_t)sec, .tv_nsec = nsec };
+		} else if (e && line[0] == 'S' && line[1] == ' ') {
+			strv_push(&e->sockets, line + 2);
+		} else if (e && line[0] == 'd' && line[1] == ' ') {
+			strv_push(&e->subdirs, line + 2);
+		} else {
+			/* Anything unexpected: forget it all and scan. */
+			dir_cache_free(c);
+			return;
+		}
+	}
+}
+
+static bool cacheable(char *const *names)
+{
+	STRV_FOREACH (n, names)
+		if (strchr(*n, '\n'))
+			return false;
+	return true;
+}
+
+/* Written to a temporary file and renamed, so that a reader never sees
+ * half of it; and only when it says something new (/tmp, say, changes on
+ * every run but is never cached). */
+static void cache_store(const char *cache, const char *key, const struct dir_cache *c,
+			const char *old_text)
+{
+	struct strbuf b = {};
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	strbuf_printf(&b, "%s\n", key);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct dir_entry *e = &c->v[i];
+		if (strchr(e->path, '\n') || !cacheable(e->sockets) || !cacheable(e->subdirs))
+			continue;
+		/* Inode times come from a coarse clock: an entry added in the
+		 * same tick, just after the directory was read, would leave its
+		 * ctime as it was. A directory changed this recently is read
+		 * again next time (git's "racily clean" index entries). */
+		if (e->ctime.tv_sec >= now.tv_sec - 2)
+			continue;
+		strbuf_printf(&b, "D %llu %llu %lld %ld %s\n", (unsigned long long)e->dev,
+			      (unsigned long long)e->ino, (long long)e->ctime.tv_sec,
+			      e->ctime.tv_nsec, e->path);
+		STRV_FOREACH (n, e->sockets)
+			strbuf_printf(&b, "S %s\n", *n);
+		STRV_FOREACH (n, e->subdirs)
+			strbuf_printf(&b, "d %s\n", *n);
+	}
+	if (old_text && streq(old_text, b.s)) {
+		strbuf_free(&b);
+		return;
+	}
+	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", cache);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0) {
+		bool ok = write(fd, b.s, b.len) == (ssize_t)b.len;
+		ok = close(fd) == 0 && ok;
+		if (!ok || rename(tmp, cache) < 0)
+			(void)unlink(tmp);
+	}
+	strbuf_free(&b);
+}
+
+/* The sockets in /run (3 levels), /tmp and /var/tmp (their top level and
+ * the caller's own directories there), ~/.ssh and ~/.gnupg. */
+static void scan_all(const char *cache, char *const *skip, char ***found)
+{
+	const char *home = getenv("HOME");
+	_cleanup_free_ char *key = cache_key();
+	struct scan s = { .skip = skip, .found = found };
+	_cleanup_free_ char *old_text = NULL;
+
+	cache_load(cache, key, &s.old, &old_text);
+	scan(&s, "/run", 3, NULL);
+	scan(&s, "/tmp", 2, owned_by_caller);
+	scan(&s, "/var/tmp", 2, owned_by_caller);
+	if (home && home[0] == '/') {
+		_cleanup_free_ char *ssh = xasprintf("%s/.ssh", home);
+		_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", home);
+		scan(&s, ssh, 1, NULL);
+		scan(&s, gnupg, 1, NULL);
+	}
+	if (cache && (s.now.changed || s.now.n != s.old.n))
+		cache_store(cache, key, &s.now, old_text);
+	dir_cache_free(&s.old);
+	dir_cache_free(&s.now);
 }
 
 /* "unix:path=/run/user/1000/bus,guid=…" -> "/run/user/1000/bus" */
@@ -95,29 +313,26 @@ static void add_dbus_address(char ***v, const char *addr)
 	add_canonical(v, path, false);
 }
 
-void host_sockets_collect(char ***ret)
+void host_sockets_collect(const char *cache, char ***ret)
 {
 	static const char *const dirs[] = {
 		"/run/user", "/tmp/.X11-unix", "/tmp/.ICE-unix", "/run/dbus",
 	};
-	const char *home = getenv("HOME");
 	char **v = NULL;
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
 		add_canonical(&v, dirs[i], true);
 	add_canonical(&v, getenv("XDG_RUNTIME_DIR"), true);
+	/* cordon's registry of mount points (linux/state_dir.c): a command
+	 * that could edit it could steer what a later run removes. */
+	_cleanup_free_ char *state = xasprintf("/tmp/cordon-%u", (unsigned)geteuid());
+	add_canonical(&v, state, true);
+	/* Hidden as a whole, so the scan need not look inside. */
+	_cleanup_strv_free_ char **skip = strv_copy(v);
+
 	add_canonical(&v, getenv("SSH_AUTH_SOCK"), false);
 	add_dbus_address(&v, getenv("DBUS_SESSION_BUS_ADDRESS"));
-
-	scan(&v, "/run", 3, NULL);
-	scan(&v, "/tmp", 2, owned_by_caller);
-	scan(&v, "/var/tmp", 2, owned_by_caller);
-	if (home && home[0] == '/') {
-		_cleanup_free_ char *ssh = xasprintf("%s/.ssh", home);
-		_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", home);
-		scan(&v, ssh, 1, NULL);
-		scan(&v, gnupg, 1, NULL);
-	}
+	scan_all(cache, skip, &v);
 	*ret = v;
 }
 
@@ -129,24 +344,22 @@ static bool named_exactly(const struct policy *p, const char *path)
 	return false;
 }
 
-void policy_hide_host(struct policy *p)
+void policy_hide_host(struct policy *p, const char *cache)
 {
 	_cleanup_strv_free_ char **paths = NULL;
 
 	if (p->fs_kind != FS_RESTRICTED)
 		return;
-	host_sockets_collect(&paths);
-	/* cordon's registry of mount points (linux/state_dir.c): a command
-	 * that could edit it could steer what a later run removes. */
+	host_sockets_collect(cache, &paths);
 	_cleanup_free_ char *state = xasprintf("/tmp/cordon-%u", (unsigned)geteuid());
-	add_canonical(&paths, state, true);
 
 	STRV_FOREACH (s, paths) {
 		if (named_exactly(p, *s) || policy_access(p, *s, NULL) == ACCESS_NONE)
 			continue;
-		policy_add_entry(p, *s, ACCESS_NONE, ORIGIN_HOST,
+		policy_append_entry(p, *s, ACCESS_NONE, ORIGIN_HOST,
 				 path_is_below(*s, "/tmp/cordon-") || streq(*s, state)
 					 ? "cordon state"
 					 : "host socket");
 	}
+	policy_sort_entries(p);
 }

@@ -42,11 +42,12 @@ static int entry_cmp(const void *a, const void *b)
 
 void policy_sort_entries(struct policy *p)
 {
-	qsort(p->entries, p->n_entries, sizeof(*p->entries), entry_cmp);
+	if (p->n_entries > 1)
+		qsort(p->entries, p->n_entries, sizeof(*p->entries), entry_cmp);
 }
 
-void policy_add_entry(struct policy *p, const char *path, enum access access,
-		      enum entry_origin origin, const char *spec)
+void policy_append_entry(struct policy *p, const char *path, enum access access,
+			 enum entry_origin origin, const char *spec)
 {
 	p->entries = xrealloc(p->entries, (p->n_entries + 1) * sizeof(*p->entries));
 	p->entries[p->n_entries++] = (struct policy_entry){
@@ -55,6 +56,12 @@ void policy_add_entry(struct policy *p, const char *path, enum access access,
 		.origin = origin,
 		.spec = spec ? xstrdup(spec) : NULL,
 	};
+}
+
+void policy_add_entry(struct policy *p, const char *path, enum access access,
+		      enum entry_origin origin, const char *spec)
+{
+	policy_append_entry(p, path, access, origin, spec);
 	policy_sort_entries(p);
 }
 

@@ -65,6 +65,10 @@ enum access policy_access(const struct policy *p, const char *path,
  * restores the entry order. */
 void policy_add_entry(struct policy *p, const char *path, enum access access,
 		      enum entry_origin origin, const char *spec);
+/* The same without restoring the order: call policy_sort_entries() after
+ * a batch. */
+void policy_append_entry(struct policy *p, const char *path, enum access access,
+			 enum entry_origin origin, const char *spec);
 /* Sorts entries: depth ascending, then path; globs last. */
 void policy_sort_entries(struct policy *p);
 

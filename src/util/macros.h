@@ -21,6 +21,19 @@ static inline bool streq_ptr(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+#ifdef __APPLE__
+/* macOS's libc has strchrnul() only from macOS 15.4 on. Callers keep the
+ * glibc name; <string.h> is already included, so no declaration of the
+ * system's own is renamed. */
+static inline char *cordon_strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+#define strchrnul cordon_strchrnul
+#endif
+
 #define _unused_         __attribute__((unused))
 #define _printf_(a, b)   __attribute__((format(printf, a, b)))
 #define _noreturn_       __attribute__((noreturn))

@@ -171,3 +171,18 @@ EPERM
 EPERM
 EPERM" "$out"
 }
+
+test_run_socket_scan_cache_sees_new_sockets() {
+	make_ws
+	d=$(mktemp -d /tmp/cordon-e2e-cache.XXXXXX)
+	# Old enough to be cached by the next run...
+	touch -d '1 minute ago' "$d"
+	sleep 3
+	crun -C "$WS" -- true
+	# ...then a daemon starts and puts its socket there.
+	start_unix_listener "$d/late.sock"
+	out=$(crun -C "$WS" -- python3 -c "$connect_unix_py" "$d/late.sock")
+	case "$out" in DAEMON) fail "reached a socket created after the scan was cached" ;; esac
+	cordon explain --no-user-config -C "$WS" | grep -q "$d/late.sock" || fail "explain does not list it"
+	rm -rf "$d"
+}
