@@ -9,6 +9,9 @@
 
 int cmd_explain(const struct cli_options *o);
 int cmd_run(const struct cli_options *o);
+/* bubblewrap's command line; ARGV[0] is bwrap's own name, DISPLAY_NAME
+ * what --help calls it. Returns bwrap's exit status. */
+int cmd_bwrap(int argc, char **argv, const char *display_name);
 /* `cordon connect HOST PORT`: ARGV[0] is "connect". */
 int cmd_connect(int argc, char **argv);
 int cmd_doctor(const struct cli_options *o);

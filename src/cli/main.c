@@ -1,6 +1,9 @@
 /* cordon: run a command inside the sandbox its permission profile describes.
  * This file only dispatches; the subcommands live next to it. */
+#include <libgen.h>
+
 #include "cordon-config.h"
+#include "cli/bwrap_cli.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "util/macros.h"
@@ -12,6 +15,8 @@ static const char usage[] =
 	"  run [OPTIONS] [--] COMMAND [ARG...]\n"
 	"                                run COMMAND in the sandbox of the selected profile\n"
 	"  explain [OPTIONS] [PATH...]   show the resolved policy, or the access of each PATH\n"
+	"  bwrap [BWRAP-OPTIONS] [--] COMMAND [ARG...]\n"
+	"                                bubblewrap's command line, run by cordon itself\n"
 	"  connect HOST PORT             relay stdin/stdout to HOST:PORT through the sandbox's\n"
 	"                                proxy (for ssh's ProxyCommand, inside proxy-mode sandboxes)\n"
 	"  doctor [OPTIONS]              what this machine lets cordon do, and the backend\n"
@@ -33,7 +38,7 @@ static const char usage[] =
 	"                          command line), seccomp-bpf (the compiled filter)\n"
 	"\n"
 	"run options:\n"
-	"      --backend NAME      auto (default), bwrap or landlock\n"
+	"      --backend NAME      auto (default), bwrap, builtin or landlock\n"
 	"      --allow-weaker      landlock: run even where it cannot enforce a carve-out\n"
 	"      --timeout SECONDS   kill the whole sandbox after SECONDS (exit 124)\n"
 	"      --no-proc           do not mount a /proc in the sandbox\n"
@@ -82,6 +87,15 @@ static int run_subcommand(enum cli_command command, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Started as bwrap (a symlink named bwrap), or with bwrap's options
+	 * where a subcommand would be (bwrap's tests re-run the binary as
+	 * /proc/self/exe): bubblewrap's command line. */
+	_cleanup_free_ char *copy = xstrdup(argc > 0 ? argv[0] : "cordon");
+	if (streq(basename(copy), "bwrap") || (argc > 1 && bwrap_cli_is_option(argv[1])))
+		return cmd_bwrap(argc, argv, argc > 0 ? argv[0] : "bwrap");
+	if (argc >= 2 && streq(argv[1], "bwrap"))
+		return cmd_bwrap(argc - 1, argv + 1, "cordon bwrap");
+
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_CORDON;

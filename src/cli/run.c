@@ -142,6 +142,9 @@ int cmd_run(const struct cli_options *o)
 	case BACKEND_LANDLOCK:
 		r = backend_landlock_run(&req, &status, &err);
 		break;
+	case BACKEND_BUILTIN:
+		r = backend_builtin_run(&req, &status, &err);
+		break;
 	default:
 		r = error_setf(&err, NULL, 0, 0, "--backend %s: not available on this build",
 			       o->backend);

@@ -52,6 +52,7 @@ struct sandbox_request {
 #define BACKEND_ENOTSTARTED ECHILD
 
 int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
+int backend_builtin_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
 int backend_landlock_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);
 /* The default: bwrap, else builtin, else landlock (backend_auto.c). */
 int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct error *reterr);

@@ -129,11 +129,10 @@ static int check_landlock(struct auto_ctx *c, char **ret_why)
 	return 0;
 }
 
-/* The order of preference. The builtin backend joins with its run
- * function (backend_builtin_run) in place of NULL. */
+/* The order of preference. */
 static const struct auto_step auto_steps[] = {
 	{ BACKEND_BWRAP, check_bwrap, backend_bwrap_run },
-	{ BACKEND_BUILTIN, check_userns, NULL },
+	{ BACKEND_BUILTIN, check_userns, backend_builtin_run },
 	{ BACKEND_LANDLOCK, check_landlock, backend_landlock_run },
 };
 
@@ -196,7 +195,9 @@ int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct 
 			_cleanup_free_ char *cause = userns_why(u);
 			add_reason(&reasons, s->kind, cause);
 		} else {
-			add_reason(&reasons, s->kind, "could not set up the sandbox here");
+			add_reason(&reasons, s->kind,
+				   error_is_set(reterr) ? reterr->message
+							: "could not set up the sandbox here");
 		}
 		error_clear(reterr);
 	}

@@ -123,7 +123,7 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 	}
 	if (not_started(&res))
 		return error_setf_errno(reterr, -BACKEND_ENOTSTARTED, NULL, 0, 0,
-					"bwrap could not set up the sandbox (see its message above)");
+					"could not set up the sandbox (bwrap's message is above)");
 	/* Otherwise bwrap was killed (a second ^C, the OOM killer), and the
 	 * sandbox with it: a status like any killed command's. */
 	*ret_status = supervise_exit_code(res.wait_status);

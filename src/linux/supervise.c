@@ -48,14 +48,16 @@ int supervise_exit_code(int wait_status)
 /* bwrap's --json-status-fd writes one JSON object per line:
  * {"child-pid": N, ...} after the clone, {"exit-code": N} after the command
  * ran. Only these two keys matter here. */
-static void parse_status(const char *buf, pid_t *child_pid, bool *exited)
+static void parse_status(const char *buf, pid_t *child_pid, bool *exited, int *exit_code)
 {
 	const char *p;
 
 	if ((p = strstr(buf, "\"child-pid\":")))
 		*child_pid = (pid_t)strtol(p + strlen("\"child-pid\":"), NULL, 10);
-	if (strstr(buf, "\"exit-code\":"))
+	if ((p = strstr(buf, "\"exit-code\":"))) {
 		*exited = true;
+		*exit_code = (int)strtol(p + strlen("\"exit-code\":"), NULL, 10);
+	}
 }
 
 /* The command is the child of the sandbox's init (bwrap runs a reaper as
@@ -107,6 +109,7 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 	_cleanup_close_ int sfd = -1, tfd = -1;
 	pid_t init_pid = req->init_pid;
 	bool exited_reported = false, timed_out = false;
+	int exit_code = 0;
 	int status_fd = req->status_fd;
 	char buf[4096];
 	size_t len = 0;
@@ -156,7 +159,7 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 			} else {
 				len += (size_t)n;
 				buf[len] = '\0';
-				parse_status(buf, &init_pid, &exited_reported);
+				parse_status(buf, &init_pid, &exited_reported, &exit_code);
 				/* Keep only the unfinished line. */
 				char *nl = strrchr(buf, '\n');
 				if (nl) {
@@ -165,6 +168,10 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 				} else if (len >= sizeof(buf) - 1) {
 					len = 0;
 				}
+			}
+			if (exited_reported && req->exit_code_ends) {
+				status = W_EXITCODE(exit_code & 0xff, 0);
+				break;
 			}
 		}
 		if (pfd[1].revents) {
@@ -198,7 +205,7 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 			break;
 		len += (size_t)n;
 		buf[len] = '\0';
-		parse_status(buf, &init_pid, &exited_reported);
+		parse_status(buf, &init_pid, &exited_reported, &exit_code);
 	}
 
 	*ret = (struct supervise_result){

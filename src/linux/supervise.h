@@ -19,6 +19,11 @@ struct supervise_request {
 	 * that value. */
 	int (*on_started)(void *userdata, pid_t init_pid);
 	void *userdata;
+	/* The "exit-code" status_fd reports is final: return with it at
+	 * once, without waiting for the launcher to finish exiting (the
+	 * builtin sandbox's init reports it, then tears the namespaces down,
+	 * which takes a while; bwrap's monitor returns at that point too). */
+	bool exit_code_ends;
 };
 
 struct supervise_result {

@@ -33,6 +33,12 @@ static const char *const op_names[_MOUNT_OP_MAX] = {
 	[MOUNT_EMPTY_FILE] = "empty-file",
 	[MOUNT_SYMLINK] = "symlink",
 	[MOUNT_REMOUNT_RO] = "remount-ro",
+	[MOUNT_DIR] = "dir",
+	[MOUNT_FILE] = "file",
+	[MOUNT_BIND_DATA] = "bind-data",
+	[MOUNT_RO_BIND_DATA] = "ro-bind-data",
+	[MOUNT_CHMOD] = "chmod",
+	[MOUNT_MQUEUE] = "mqueue",
 };
 
 const char *mount_op_type_to_string(enum mount_op_type t)
@@ -65,7 +71,40 @@ static void add_op(struct mount_plan *m, enum mount_op_type type, const char *sr
 		.dest = xstrdup(dest),
 		.mode = mode,
 		.why = why,
+		.fd = -1,
 	};
+}
+
+struct mount_op *mount_plan_add(struct mount_plan *m, enum mount_op_type type, const char *src,
+				const char *dest, mode_t mode)
+{
+	add_op(m, type, src, dest, mode, NULL);
+	return &m->ops[m->n_ops - 1];
+}
+
+void sandbox_process_init(struct sandbox_process *p)
+{
+	*p = (struct sandbox_process){
+		.uid = SANDBOX_ID_CALLER,
+		.gid = SANDBOX_ID_CALLER,
+		.info_fd = -1,
+		.json_status_fd = -1,
+		.sync_fd = -1,
+		.block_fd = -1,
+		.userns_block_fd = -1,
+	};
+}
+
+void sandbox_process_done(struct sandbox_process *p)
+{
+	if (!p)
+		return;
+	free(p->hostname);
+	strv_free(p->env);
+	free(p->argv0);
+	free(p->seccomp_fds);
+	strv_free(p->lock_files);
+	sandbox_process_init(p);
 }
 
 static void add_point(struct builder *b, const char *path, const char *why)

@@ -60,19 +60,21 @@ test_doctor_exit_status_follows_the_choice() {
 }
 
 test_doctor_without_any_backend_exits_1() {
+	need_unshare
 	fault_helper
 	make_ws
 	make_path_without_bwrap
 	rc=0
-	PATH=$NOBWRAP "$FAULT" landlock_create_ruleset=ENOSYS -- "$CORDON" doctor --no-user-config \
-		--json -p :read-only -C "$WS" >"$T/d.json" || rc=$?
+	# No bwrap, no user namespaces (builtin), no Landlock.
+	PATH=$NOBWRAP without_userns "$FAULT" landlock_create_ruleset=ENOSYS -- "$CORDON" doctor \
+		--no-user-config --json -p :read-only -C "$WS" >"$T/d.json" || rc=$?
 	expect_eq 1 "$rc"
 	expect_eq None "$(doctor_json_get 'd["backend"]["selected"]' <"$T/d.json")"
 	expect_eq None "$(doctor_json_get 'd["bwrap"]["path"]' <"$T/d.json")"
 	expect_eq None "$(doctor_json_get 'd["landlock"]["abi"]' <"$T/d.json")"
 	expect_contains "$(doctor_json_get 'd["landlock"]["error"]' <"$T/d.json")" "Landlock"
-	out=$(PATH=$NOBWRAP "$FAULT" landlock_create_ruleset=ENOSYS -- "$CORDON" doctor \
-		--no-user-config -p :read-only -C "$WS") && fail "exit 0 without a backend"
+	out=$(PATH=$NOBWRAP without_userns "$FAULT" landlock_create_ruleset=ENOSYS -- "$CORDON" \
+		doctor --no-user-config -p :read-only -C "$WS") && fail "exit 0 without a backend"
 	expect_contains "$out" "bwrap: not found on PATH"
 	expect_contains "$out" "cordon run would use: nothing"
 }

@@ -175,14 +175,17 @@ test_fault_landlock_unavailable() {
 	# auto does not need it while bwrap works...
 	out=$("$FAULT" landlock_create_ruleset=ENOSYS -- "${RUN[@]}" -p :read-only -C "$WS" -- sh -c "$(ran_cmd)")
 	expect_eq ran "$out"
-	# ...and refuses when nothing is left.
+	# ...and refuses when nothing is left (no bwrap, no user namespaces
+	# for the builtin backend, no Landlock).
+	need_unshare
 	rc=0
-	out=$(PATH=$NOBWRAP "$FAULT" landlock_create_ruleset=ENOSYS -- "${RUN[@]}" -p :read-only \
-		-C "$WS" -- sh -c "$(ran_cmd)" 2>"$T/err") || rc=$?
+	out=$(PATH=$NOBWRAP without_userns "$FAULT" landlock_create_ruleset=ENOSYS -- "${RUN[@]}" \
+		-p :read-only -C "$WS" -- sh -c "$(ran_cmd)" 2>"$T/err") || rc=$?
 	expect_eq 125 "$rc"
 	expect_eq "" "$out"
 	expect_one_line "$(cat "$T/err")"
 	expect_contains "$(cat "$T/err")" "no backend can enforce"
+	expect_contains "$(cat "$T/err")" "builtin: user namespaces"
 	expect_contains "$(cat "$T/err")" "landlock:"
 	expect_no_marker
 }
