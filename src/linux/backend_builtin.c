@@ -83,6 +83,7 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		.canonical_paths = true,
 		.hold_command = hold,
 		.report_exit = true,
+		.command_group = true,
 		.parallel_netns = true,
 	};
 	r = builtin_spawn(&spec, &child, reterr);

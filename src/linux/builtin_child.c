@@ -87,6 +87,8 @@ static _noreturn_ void run_command(const struct builtin_prep *p, pid_t init)
 	/* The signals init waits for are the command's to handle: back to
 	 * the mask cordon was started with. */
 	supervise_restore_signals();
+	if (p->spec->command_group && init > 0)
+		(void)setpgid(0, 0);
 
 	/* If init dies the kernel kills the whole namespace anyway; without a
 	 * pid namespace this is what ties the command to it. Checked after

@@ -32,6 +32,9 @@ struct builtin_spec {
 				 * uid map (bwrap's monitor reports first) */
 	bool bwrap_words;       /* errors in bubblewrap's words, for `cordon bwrap` */
 	bool report_exit;       /* init writes {"exit-code": N} to status_fd */
+	bool command_group;     /* the command leads a process group of its own, which
+				 * cordon signals as a terminal signals its job (init
+				 * would pass a signal sent to its group on again) */
 	bool init_lingers;      /* init outlives the command until its last child is gone
 				 * (bwrap's); else it exits with the command, killing the rest */
 	/* The network namespace may be made in parallel, by a helper (see

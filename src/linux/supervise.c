@@ -61,10 +61,15 @@ static void parse_status(const char *buf, pid_t *child_pid, bool *exited, int *e
 }
 
 /* The command is the child of the sandbox's init (bwrap runs a reaper as
- * PID 1 of the new pid namespace). Init ignores signals it has no handler
- * for, so signals go to the command's process group directly: the command
- * is a session leader (--new-session), so that group is the job a terminal
- * would have signalled. Returns false when the command cannot be found. */
+ * PID 1 of the new pid namespace), so signals go to the command's process
+ * group directly, the job a terminal would have signalled: a shell waiting
+ * for a child ignores SIGINT until the child is gone, so signalling only
+ * the command would leave `sh -c 'sleep 30'` running. Under bwrap that
+ * group is init's own (bwrap calls setsid() in init, before the fork);
+ * the kernel drops a signal to a namespace's init that has no handler for
+ * it, so init is left alone. The builtin backend's init does pass signals
+ * on, so there the command leads a group of its own (command_group).
+ * Returns false when the command cannot be found. */
 static bool signal_command(pid_t init_pid, int sig)
 {
 	char path[64];
@@ -78,7 +83,8 @@ static bool signal_command(pid_t init_pid, int sig)
 		pid_t pid = (pid_t)strtol(tok, NULL, 10);
 		if (pid <= 0)
 			continue;
-		if (kill(-pid, sig) < 0)
+		pid_t group = getpgid(pid);
+		if ((group != pid && group != init_pid) || kill(-group, sig) < 0)
 			(void)kill(pid, sig);
 		sent = true;
 	}

@@ -52,7 +52,16 @@ for t in $(declare -F | awk '{print $3}' | grep '^test_' | sort); do
 	started=$(date +%s%N)
 	setsid "$0" --one "$CORDON" "$t" "$base/$t" >"$log" 2>&1 </dev/null &
 	pid=$!
-	( sleep "$limit"; echo "e2e: watchdog: killed after ${limit}s" >>"$log"; kill -KILL -- -"$pid" ) 2>/dev/null &
+	# The watchdog takes its sleep down with it when stopped: a sleep left
+	# behind would hold run.sh's output open for $limit seconds.
+	(
+		trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+		sleep "$limit" >/dev/null 2>&1 </dev/null &
+		nap=$!
+		wait "$nap" || exit 0
+		echo "e2e: watchdog: killed after ${limit}s" >>"$log"
+		kill -KILL -- -"$pid"
+	) 2>/dev/null &
 	watchdog=$!
 	wait "$pid"
 	rc=$?

@@ -80,6 +80,28 @@ test_run_sigint_is_forwarded() {
 	expect_eq got-int "$(cat "$T/int.txt")"
 }
 
+# ^C reaches the whole job, as a terminal sends it: a shell waiting for a
+# child ignores SIGINT until the child is gone, so signalling the shell
+# alone would leave `sleep 30` running.
+test_run_sigint_reaches_the_whole_job() {
+	make_ws
+	python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+		"${RUN[@]}" -p :read-only -C "$WS" -- sh -c 'sleep 30; echo survived' >"$T/out" &
+	pid=$!
+	for _ in $(seq 100); do [ -d "/proc/$pid" ] && pgrep -P "$pid" >/dev/null && break; sleep 0.05; done
+	sleep 0.5
+	kill -INT $pid
+	for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+	if [ -d "/proc/$pid" ]; then
+		kill -KILL $pid
+		fail "the sandbox still ran 10 s after SIGINT: the shell's child never got it"
+	fi
+	rc=0
+	wait $pid || rc=$?
+	expect_eq 130 "$rc" "exit status"
+	expect_eq "" "$(cat "$T/out")"
+}
+
 test_run_sigterm_is_forwarded() {
 	make_ws
 	"${RUN[@]}" -p :read-only -C "$WS" -- sleep 30 &
