@@ -9,37 +9,23 @@
 #include "cordon-config.h"
 #include "linux/bwrap_monitor.h"
 #include "linux/caps.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 extern char **environ;
 
 /* The version bwrap's option set matches, for tools that check it. */
 #define BWRAP_COMPAT_VERSION "0.8.0"
+/* Most an --args descriptor may hold. */
+#define BWRAP_FD_MAX (64u << 20)
 
+/* --args FD: the whole descriptor, then it is closed, as bwrap does. */
 static int read_args_fd(void *userdata, int fd, char **ret_data, size_t *ret_len)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = xmalloc(cap);
+	int r = read_fd_max(fd, BWRAP_FD_MAX, ret_data, ret_len);
 
-	for (;;) {
-		if (len == cap)
-			buf = xrealloc(buf, cap *= 2);
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
 	close(fd);
-	*ret_data = buf;
-	*ret_len = len;
-	return 0;
+	return r;
 }
 
 static int die(const char *msg)

@@ -269,28 +269,14 @@ static void prepare_env(struct builtin_prep *p)
 	}
 }
 
-/* Reads a whole descriptor (bwrap's --seccomp FD), and closes it. */
+/* Reads a whole descriptor (bwrap's --seccomp FD), and closes it. A
+ * seccomp program is at most BPF_MAXINSNS instructions. */
 static int read_fd_all(int fd, char **ret, size_t *ret_len)
 {
-	size_t len = 0, cap = 4096;
-	_cleanup_free_ char *buf = xmalloc(cap);
+	int r = read_fd_max(fd, 1u << 20, ret, ret_len);
 
-	for (;;) {
-		if (len == cap)
-			buf = xrealloc(buf, cap *= 2);
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
 	close(fd);
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
+	return r;
 }
 
 static int prepare_seccomp(struct builtin_prep *p, struct error *reterr)

@@ -6,6 +6,7 @@
 
 #include "linux/builtin_exec.h"
 #include "linux/bwrap_monitor.h"
+#include "linux/init_reaper.h"
 #include "linux/supervise.h"
 #include "util/strbuf.h"
 
@@ -94,15 +95,6 @@ static int read_exit_code(int fd)
 	return -1;
 }
 
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
-}
-
 int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_process *proc,
 		      char *const *argv, int *ret_exit, struct error *reterr)
 {
@@ -182,7 +174,7 @@ int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_proces
 	builtin_child_done(&child);
 
 	/* Only a command that was executed has an exit code to report. */
-	*ret_exit = exit_code(status);
+	*ret_exit = init_exit_code(status);
 	if (proc->json_status_fd >= 0) {
 		char line[64];
 		snprintf(line, sizeof(line), "{ \"exit-code\": %d }\n", *ret_exit);

@@ -14,7 +14,7 @@ void init_reaper_signals(sigset_t *ret)
 	sigaddset(ret, SIGCHLD);
 }
 
-static int exit_code(int status)
+int init_exit_code(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
@@ -69,7 +69,7 @@ _noreturn_ void init_reaper_run(pid_t command, int status_fd, bool linger)
 			if (pid <= 0)
 				break;
 			if (pid == command) {
-				code = exit_code(status);
+				code = init_exit_code(status);
 				if (status_fd >= 0)
 					report_exit(status_fd, code);
 				if (!linger)
