@@ -45,3 +45,32 @@ raw_bwrap_script() {
 	} >"$script"
 	echo "$script"
 }
+
+# vs_raw_bwrap BACKEND TARGET : `cordon run --backend BACKEND -p :workspace
+# -- true`, raw bwrap with the argv `cordon explain --format bwrap` prints
+# for the same profile, and bare `true`, in one hyperfine session; prints
+# the medians and cordon / raw bwrap against TARGET.
+vs_raw_bwrap() {
+	local backend=$1 target=$2 raw json c b sh t
+	raw=$(raw_bwrap_script -p :workspace)
+	json="$BENCH_TMP/$backend.json"
+	(
+		cd "$BENCH_WS"
+		hyperfine -N --warmup 10 --runs "$RUNS" --export-json "$json" \
+			-n "cordon run --backend $backend -p :workspace -- true" \
+			"$CORDON run --no-user-config --backend $backend -p :workspace -- true" \
+			-n "raw bwrap, same argv" "bash $raw" \
+			-n "bash (to subtract from raw bwrap)" "bash -c true" \
+			-n "true" "true" >/dev/null 2>&1
+	)
+	c=$(median_ms "$json" 0); b=$(median_ms "$json" 1); sh=$(median_ms "$json" 2); t=$(median_ms "$json" 3)
+	python3 - "$backend" "$target" "$c" "$b" "$sh" "$t" <<'PY'
+import sys
+backend, target = sys.argv[1], float(sys.argv[2])
+c, b, sh, t = map(float, sys.argv[3:])
+raw = b - sh + t  # raw bwrap without the bash that launches it
+print(f"median ms: cordon ({backend}) {c:.2f}  raw bwrap {raw:.2f} (bash wrapper {b:.2f} minus bash {sh:.2f})  true {t:.2f}")
+print(f"cordon ({backend}) / raw bwrap = {c / raw:.3f}  (target <= {target:g})")
+print(f"cordon ({backend}) / true      = {c / t:.1f}")
+PY
+}
