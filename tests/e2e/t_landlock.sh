@@ -299,11 +299,17 @@ test_landlock_sandbox_dies_whole() {
 	tag=cordon-e2e-ll-$$-$RANDOM
 	# A daemon that leaves the command's session survives the command
 	# on the host; here it goes with the sandbox, at exit and at timeout.
-	lrun -p :read-only -C "$WS" -- sh -c "setsid sh -c 'exec -a $tag-a sleep 100' & exit 0"
-	expect_status 124 lrun -p :read-only --timeout 0.5 -C "$WS" -- \
-		sh -c "setsid sh -c 'exec -a $tag-b sleep 100' & sleep 100"
+	# (bash: dash's exec has no -a.) The daemons report that they started,
+	# so that their absence afterwards means something.
+	lrun -p :read-only -C "$WS" -- bash -c \
+		"setsid bash -c 'echo up; exec -a $tag-a sleep 100 >/dev/null' & sleep 0.3; exit 0" >"$T/a"
+	expect_status 124 lrun -p :read-only --timeout 0.5 -C "$WS" -- bash -c \
+		"setsid bash -c 'echo up; exec -a $tag-b sleep 100 >/dev/null' & sleep 100" >"$T/b"
+	expect_eq up "$(cat "$T/a")" "first daemon started"
+	expect_eq up "$(cat "$T/b")" "second daemon started"
 	sleep 0.3
 	if pgrep -f "$tag" >/dev/null; then
+		pkill -KILL -f "$tag"
 		fail "processes survived: $(pgrep -a -f "$tag")"
 	fi
 }

@@ -102,6 +102,28 @@ test_run_sigint_reaches_the_whole_job() {
 	expect_eq "" "$(cat "$T/out")"
 }
 
+# cordon killed outright (SIGKILL: no chance to clean up) takes the whole
+# sandbox with it, daemons that left the command's session included:
+# nothing the command started may run on unsupervised. (The landlock
+# backend has no pid namespace: there only the command itself dies with
+# cordon; README says so.)
+test_run_sandbox_dies_with_cordon() {
+	make_ws
+	tag=cordon-e2e-orphan-$$-$RANDOM
+	"${RUN[@]}" -p :read-only -C "$WS" -- \
+		bash -c "setsid bash -c 'exec -a $tag-daemon sleep 100' & exec -a $tag-cmd sleep 100" &
+	pid=$!
+	for _ in $(seq 100); do pgrep -f "$tag-daemon" >/dev/null && pgrep -f "$tag-cmd" >/dev/null && break; sleep 0.05; done
+	pgrep -f "$tag-daemon" >/dev/null || fail "the sandbox did not start"
+	kill -KILL $pid
+	wait $pid 2>/dev/null || true
+	for _ in $(seq 50); do pgrep -f "$tag" >/dev/null || break; sleep 0.1; done
+	if pgrep -f "$tag" >/dev/null; then
+		pkill -KILL -f "$tag"
+		fail "processes outlived cordon: $(pgrep -a -f "$tag")"
+	fi
+}
+
 test_run_sigterm_is_forwarded() {
 	make_ws
 	"${RUN[@]}" -p :read-only -C "$WS" -- sleep 30 &
@@ -184,4 +206,4 @@ test_run_sigint_removes_placeholders() {
 	wait $pid || true
 	[ ! -e "$WS/.git" ] && [ ! -e "$WS/.cordon" ] || fail "placeholders left after SIGINT"
 }
-e2e_backends "$E2E_NS" test_run_sigint_removes_placeholders
+e2e_backends "$E2E_NS" test_run_sigint_removes_placeholders test_run_sandbox_dies_with_cordon
