@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "macos/seatbelt_regex.h"
+#include "policy/glob.h"
 
 /* Regex metacharacters outside brackets. ']' and '}' are ordinary there,
  * and escaping an ordinary character is undefined in POSIX, so they are
@@ -100,44 +101,6 @@ bool seatbelt_glob_is_globstar(const struct seatbelt_glob *g, size_t i)
 	return i < g->n && g->comps[i].globstar;
 }
 
-/* Parses the class at P[0] == '[' like glob.c's class_match(): on success
- * fills *RET with the members (before negation and normalisation) and
- * returns the position after ']'; NULL when unterminated within END. */
-static const char *parse_class(const char *p, const char *end, struct byteset *ret,
-			       bool *ret_negate)
-{
-	const char *q = p + 1;
-	bool negate = false;
-	struct byteset s = { 0 };
-
-	if (q < end && (*q == '!' || *q == '^')) {
-		negate = true;
-		q++;
-	}
-	for (bool first = true; q < end; first = false) {
-		if (*q == ']' && !first) {
-			*ret = s;
-			*ret_negate = negate;
-			return q + 1;
-		}
-		unsigned char lo = (unsigned char)*q;
-		if (*q == '\\' && q + 1 < end)
-			lo = (unsigned char)*++q;
-		q++;
-		unsigned char hi = lo;
-		if (q + 1 < end && *q == '-' && q[1] != ']') {
-			q++;
-			hi = (unsigned char)*q;
-			if (*q == '\\' && q + 1 < end)
-				hi = (unsigned char)*++q;
-			q++;
-		}
-		for (unsigned c = lo; c <= hi; c++)
-			set_add(&s, (unsigned char)c);
-	}
-	return NULL;
-}
-
 static void push_item(struct component *c, size_t *cap, struct item it)
 {
 	GROW(c->items, *cap, c->n_items + 1);
@@ -180,14 +143,13 @@ static void parse_component(const char *s, size_t n, bool anycase, struct compon
 			continue;
 		}
 		if (*p == '[') {
-			struct byteset members;
-			bool negate;
-			const char *after = parse_class(p, end, &members, &negate);
+			/* The class syntax is glob.c's, parsed by its parser. */
+			struct glob_class cls;
+			const char *after = glob_class_parse(p, end, &cls);
 			if (after) {
-				struct item it = { .kind = ITEM_SET, .set = members };
-				if (negate)
-					for (int i = 0; i < 4; i++)
-						it.set.w[i] = ~it.set.w[i];
+				struct item it = { .kind = ITEM_SET };
+				for (int i = 0; i < 4; i++)
+					it.set.w[i] = cls.negate ? ~cls.members[i] : cls.members[i];
 				set_normalise(&it.set, anycase);
 				push_item(&c, &cap, it);
 				p = after;

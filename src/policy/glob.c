@@ -24,25 +24,19 @@ struct span {
 	size_t n;
 };
 
-/* Parses the class starting at P[0] == '['. On success returns true, stores
- * the position just past the closing ']' in *RET_END and whether C is a
- * member in *RET_MATCH. A class with no closing ']' within the span returns
- * false: the caller then treats '[' as a literal. */
-static bool class_match(const char *p, const char *end, char c, const char **ret_end,
-			bool *ret_match)
+const char *glob_class_parse(const char *p, const char *end, struct glob_class *ret)
 {
 	const char *q = p + 1;
-	bool negate = false, found = false;
+	struct glob_class c = { .negate = false };
 
 	if (q < end && (*q == '!' || *q == '^')) {
-		negate = true;
+		c.negate = true;
 		q++;
 	}
 	for (bool first = true; q < end; first = false) {
 		if (*q == ']' && !first) {
-			*ret_end = q + 1;
-			*ret_match = found != negate;
-			return true;
+			*ret = c;
+			return q + 1;
 		}
 		unsigned char lo = (unsigned char)*q;
 		if (*q == '\\' && q + 1 < end)
@@ -57,10 +51,10 @@ static bool class_match(const char *p, const char *end, char c, const char **ret
 				hi = (unsigned char)*++q;
 			q++;
 		}
-		if ((unsigned char)c >= lo && (unsigned char)c <= hi)
-			found = true;
+		for (unsigned ch = lo; ch <= hi; ch++)
+			c.members[ch >> 6] |= UINT64_C(1) << (ch & 63);
 	}
-	return false;
+	return NULL;
 }
 
 /* Matches one pattern element at P against the character C. Returns the
@@ -71,10 +65,10 @@ static const char *element_match(const char *p, const char *end, char c)
 	if (*p == '?')
 		return p + 1;
 	if (*p == '[') {
-		const char *after;
-		bool m;
-		if (class_match(p, end, c, &after, &m))
-			return m ? after : NULL;
+		struct glob_class cls;
+		const char *after = glob_class_parse(p, end, &cls);
+		if (after)
+			return glob_class_lists(&cls, (unsigned char)c) != cls.negate ? after : NULL;
 		return c == '[' ? p + 1 : NULL;
 	}
 	if (*p == '\\' && p + 1 < end)

@@ -11,7 +11,25 @@
  * empty components ("//", a trailing '/') are ignored on both sides. */
 #pragma once
 
+#include <stdint.h>
+
 #include "util/macros.h"
+
+/* A class "[…]" as parsed: its members (before negation) and whether it
+ * was negated. The one parser of the class syntax, for the matcher here
+ * and for the Seatbelt regex translation. */
+struct glob_class {
+	uint64_t members[4]; /* bit C set: byte C is listed */
+	bool negate;
+};
+/* Parses the class at P[0] == '['. Returns the position just past the
+ * closing ']', or NULL when there is none before END (the '[' is then a
+ * literal). */
+const char *glob_class_parse(const char *p, const char *end, struct glob_class *ret);
+static inline bool glob_class_lists(const struct glob_class *c, unsigned char ch)
+{
+	return c->members[ch >> 6] & (UINT64_C(1) << (ch & 63));
+}
 
 bool glob_match(const char *pattern, const char *path);
 /* Checks that PATTERN is well formed (not empty, no unterminated class, no
