@@ -11,6 +11,7 @@
  * UNIX socket path on either side for the command to find. */
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -65,8 +66,18 @@ static _noreturn_ void bridge_child(int userns, int netns, const uint16_t *ports
 		 * 127.0.0.1 exists only once lo is up (the kernel adds it
 		 * then), so bind "freely" now; connections arrive as soon
 		 * as it is up, which is before the command starts. */
-		if (setsockopt(fds[i], IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
-		    bind(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fds[i], 4096) < 0)
+		if (setsockopt(fds[i], IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0)
+			_exit(errno);
+		/* This hop never leaves the sandbox's loopback, where
+		 * congestion control has nothing to do. A pacing one (the
+		 * host's default may be bbr) spends timers and softirq time
+		 * on every send and halves the proxy's throughput; the
+		 * accepted connections inherit the listener's choice.
+		 * "reno" is built into every kernel; we own this network
+		 * namespace, so any available algorithm may be set here.
+		 * Best effort: a refusal only costs speed. */
+		(void)setsockopt(fds[i], IPPROTO_TCP, TCP_CONGESTION, "reno", 4);
+		if (bind(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fds[i], 4096) < 0)
 			_exit(errno);
 	}
 
