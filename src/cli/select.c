@@ -69,7 +69,12 @@ int cli_select_policy(const struct cli_options *o, struct policy **ret, struct e
 	if (state_dir_get(&state) >= 0)
 		cache = xasprintf("%s/host-sockets.cache", state);
 #endif
-	policy_hide_host(policy, cache);
+	/* The landlock backend refuses socket(AF_UNIX) whenever the
+	 * filesystem is restricted: there only sockets the command could
+	 * unlink or replace need hiding, and a read-only profile needs no
+	 * scan at all. auto may end there too, but decides later. */
+	bool landlock = o->backend && streq(o->backend, "landlock");
+	policy_hide_host(policy, cache, landlock ? HOST_HIDE_WRITABLE : HOST_HIDE_VISIBLE);
 
 	/* Config warnings first: they come from an earlier stage. */
 	STRV_FOREACH (w, policy->warnings)

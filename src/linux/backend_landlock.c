@@ -245,6 +245,10 @@ static void kill_descendants(void)
 {
 	char path[64];
 
+	/* No child at all (the usual case: the command left nothing
+	 * behind) spares reading /proc. */
+	if (waitid(P_ALL, 0, &(siginfo_t){}, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD)
+		return;
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
 	for (int round = 0; round < 10000; round++) {
 		_cleanup_free_ char *children = NULL;

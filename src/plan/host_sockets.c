@@ -125,6 +125,8 @@ struct scan {
 	struct dir_cache old, now;
 	char *const *skip; /* hidden as a whole: no need to look inside */
 	char ***found;
+	bool (*root_wanted)(const char *dir, void *userdata);
+	void *userdata;
 };
 
 /* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
@@ -277,28 +279,46 @@ static void cache_store(const char *cache, const char *key, const struct dir_cac
 }
 
 /* The sockets in /run (3 levels), /tmp and /var/tmp (their top level and
- * the caller's own directories there), ~/.ssh and ~/.gnupg. */
-static void scan_all(const char *cache, char *const *skip, char ***found)
+ * the caller's own directories there), ~/.ssh and ~/.gnupg: those of the
+ * roots S->root_wanted accepts. */
+static void scan_all(struct scan *s, const char *cache)
 {
 	const char *home = getenv("HOME");
-	_cleanup_free_ char *key = cache_key();
-	struct scan s = { .skip = skip, .found = found };
-	_cleanup_free_ char *old_text = NULL;
+	_cleanup_free_ char *ssh = NULL, *gnupg = NULL, *old_text = NULL, *key = NULL;
+	struct {
+		const char *dir;
+		unsigned depth;
+		bool (*filter)(const struct stat *st);
+		bool wanted;
+	} roots[5] = {
+		{ "/run", 3, NULL, false },
+		{ "/tmp", 2, owned_by_caller, false },
+		{ "/var/tmp", 2, owned_by_caller, false },
+	};
+	size_t n = 3, n_wanted = 0;
 
-	cache_load(cache, key, &s.old, &old_text);
-	scan(&s, "/run", 3, NULL);
-	scan(&s, "/tmp", 2, owned_by_caller);
-	scan(&s, "/var/tmp", 2, owned_by_caller);
 	if (home && home[0] == '/') {
-		_cleanup_free_ char *ssh = xasprintf("%s/.ssh", home);
-		_cleanup_free_ char *gnupg = xasprintf("%s/.gnupg", home);
-		scan(&s, ssh, 1, NULL);
-		scan(&s, gnupg, 1, NULL);
+		roots[n++].dir = ssh = xasprintf("%s/.ssh", home);
+		roots[n - 1].depth = 1;
+		roots[n++].dir = gnupg = xasprintf("%s/.gnupg", home);
+		roots[n - 1].depth = 1;
 	}
-	if (cache && (s.now.changed || s.now.n != s.old.n))
-		cache_store(cache, key, &s.now, old_text);
-	dir_cache_free(&s.old);
-	dir_cache_free(&s.now);
+	for (size_t i = 0; i < n; i++) {
+		roots[i].wanted = !s->root_wanted || s->root_wanted(roots[i].dir, s->userdata);
+		n_wanted += roots[i].wanted;
+	}
+	if (n_wanted == 0)
+		return; /* not even the cache needs reading */
+
+	key = cache_key();
+	cache_load(cache, key, &s->old, &old_text);
+	for (size_t i = 0; i < n; i++)
+		if (roots[i].wanted)
+			scan(s, roots[i].dir, roots[i].depth, roots[i].filter);
+	/* Only a scan of every root is written back: a partial one would
+	 * make the next full scan forget what the others knew. */
+	if (cache && n_wanted == n && (s->now.changed || s->now.n != s->old.n))
+		cache_store(cache, key, &s->now, old_text);
 }
 
 /* "unix:path=/run/user/1000/bus,guid=…" -> "/run/user/1000/bus" */
@@ -313,7 +333,8 @@ static void add_dbus_address(char ***v, const char *addr)
 	add_canonical(v, path, false);
 }
 
-void host_sockets_collect(const char *cache, char ***ret)
+void host_sockets_collect(const char *cache, bool (*scan_root)(const char *dir, void *userdata),
+			  void *userdata, char ***ret)
 {
 	static const char *const dirs[] = {
 		"/run/user", "/tmp/.X11-unix", "/tmp/.ICE-unix", "/run/dbus",
@@ -332,7 +353,11 @@ void host_sockets_collect(const char *cache, char ***ret)
 
 	add_canonical(&v, getenv("SSH_AUTH_SOCK"), false);
 	add_dbus_address(&v, getenv("DBUS_SESSION_BUS_ADDRESS"));
-	scan_all(cache, skip, &v);
+
+	struct scan s = { .skip = skip, .found = &v, .root_wanted = scan_root, .userdata = userdata };
+	scan_all(&s, cache);
+	dir_cache_free(&s.old);
+	dir_cache_free(&s.now);
 	*ret = v;
 }
 
@@ -344,17 +369,38 @@ static bool named_exactly(const struct policy *p, const char *path)
 	return false;
 }
 
-void policy_hide_host(struct policy *p, const char *cache)
+/* Whether the command could write to DIR or to anything below it. */
+static bool writable_at_or_below(const char *dir, void *userdata)
+{
+	const struct policy *p = userdata;
+	char real[PATH_MAX];
+
+	/* Policy paths are canonical; /var/tmp or $HOME may be a symlink. */
+	if (!realpath(dir, real))
+		return false; /* nothing there to scan */
+	dir = real;
+	if (policy_access(p, dir, NULL) == ACCESS_WRITE)
+		return true;
+	for (size_t i = 0; i < p->n_entries; i++)
+		if (!p->entries[i].glob && p->entries[i].access == ACCESS_WRITE &&
+		    path_is_at_or_below(p->entries[i].path, dir))
+			return true;
+	return false;
+}
+
+void policy_hide_host(struct policy *p, const char *cache, enum host_hide_scope scope)
 {
 	_cleanup_strv_free_ char **paths = NULL;
+	enum access least = scope == HOST_HIDE_WRITABLE ? ACCESS_WRITE : ACCESS_READ;
 
 	if (p->fs_kind != FS_RESTRICTED)
 		return;
-	host_sockets_collect(cache, &paths);
+	host_sockets_collect(cache, scope == HOST_HIDE_WRITABLE ? writable_at_or_below : NULL, p,
+			     &paths);
 	_cleanup_free_ char *state = xasprintf("/tmp/cordon-%u", (unsigned)geteuid());
 
 	STRV_FOREACH (s, paths) {
-		if (named_exactly(p, *s) || policy_access(p, *s, NULL) == ACCESS_NONE)
+		if (named_exactly(p, *s) || policy_access(p, *s, NULL) < least)
 			continue;
 		policy_append_entry(p, *s, ACCESS_NONE, ORIGIN_HOST,
 				 path_is_below(*s, "/tmp/cordon-") || streq(*s, state)

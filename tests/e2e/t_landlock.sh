@@ -204,6 +204,31 @@ test_landlock_host_unix_socket_unreachable_even_with_network_on() {
 	rm -rf "$d"
 }
 
+# With socket(AF_UNIX) refused, a host socket the command can only see is
+# harmless and needs no scan; one it could unlink or replace is a carve-out
+# Landlock cannot make, so it is refused by name.
+test_landlock_host_socket_in_writable_dir_is_refused() {
+	need_landlock
+	make_ws
+	d=$(mktemp -d /tmp/cordon-e2e-llsock.XXXXXX)
+	start_unix_listener "$d/daemon.sock"
+	landlock_profile <<TOML
+":root" = "read"
+"$WS" = "write"
+"$d" = "write"
+TOML
+	err=$(ltrun -C "$WS" -- true 2>&1) && { rm -rf "$d"; fail "ran: $err"; }
+	expect_one_line "$err"
+	expect_contains "$err" "$d/daemon.sock (host socket, hidden"
+	landlock_profile <<TOML
+":root" = "read"
+"$WS" = "write"
+TOML
+	out=$(ltrun -C "$WS" -- python3 -c "$connect_unix_py" "$d/daemon.sock")
+	rm -rf "$d"
+	case "$out" in DAEMON) fail "reached the host socket" ;; esac
+}
+
 test_landlock_abstract_socket_scoped() {
 	need_landlock 6
 	make_ws
