@@ -129,23 +129,22 @@ struct scan {
 	void *userdata;
 };
 
-/* Adds every socket in DIR, and below it for DEPTH - 1 more levels (only
- * into subdirectories FILTER accepts, when given), but not into SKIP. */
-static void scan(struct scan *s, const char *dir, unsigned depth,
-		 bool (*filter)(const struct stat *st))
+/* Adds every socket in DIR (whose stat is ST), and below it for DEPTH - 1
+ * more levels (only into subdirectories FILTER accepts, when given), but
+ * not into SKIP. */
+static void scan_dir(struct scan *s, const char *dir, const struct stat *st, unsigned depth,
+		     bool (*filter)(const struct stat *st))
 {
-	struct stat st;
 	char path[PATH_MAX];
+	struct stat sub;
 
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return;
 	struct dir_entry *e = dir_cache_add(&s->now, dir);
-	e->dev = st.st_dev;
-	e->ino = st.st_ino;
-	e->ctime = st.st_ctim;
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	e->ctime = st->st_ctim;
 	const struct dir_entry *old = dir_cache_find(&s->old, dir);
-	if (old && old->dev == st.st_dev && old->ino == st.st_ino &&
-	    old->ctime.tv_sec == st.st_ctim.tv_sec && old->ctime.tv_nsec == st.st_ctim.tv_nsec &&
+	if (old && old->dev == st->st_dev && old->ino == st->st_ino &&
+	    old->ctime.tv_sec == st->st_ctim.tv_sec && old->ctime.tv_nsec == st->st_ctim.tv_nsec &&
 	    (depth > 1 || !old->subdirs)) {
 		e->sockets = strv_copy(old->sockets);
 		e->subdirs = depth > 1 ? strv_copy(old->subdirs) : NULL;
@@ -168,13 +167,21 @@ static void scan(struct scan *s, const char *dir, unsigned depth,
 			continue;
 		if (strv_contains(s->skip, path))
 			continue;
-		if (filter) {
-			struct stat sub;
-			if (lstat(path, &sub) < 0 || !filter(&sub))
-				continue;
-		}
-		scan(s, path, depth - 1, NULL);
+		/* One lstat per subdirectory, for the filter and the cache
+		 * check alike; never through a symlink put there since. */
+		if (lstat(path, &sub) < 0 || !S_ISDIR(sub.st_mode) || (filter && !filter(&sub)))
+			continue;
+		scan_dir(s, path, &sub, depth - 1, NULL);
 	}
+}
+
+static void scan(struct scan *s, const char *dir, unsigned depth,
+		 bool (*filter)(const struct stat *st))
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		scan_dir(s, dir, &st, depth, filter);
 }
 
 /* The scan depends on these too: a cache made under others is not used. */
