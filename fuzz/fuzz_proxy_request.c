@@ -1,9 +1,10 @@
 /* Feeds arbitrary bytes to the proxy's parsers, which see whatever a
  * sandboxed command sends: the HTTP request head (and its rewrite), the
- * SOCKS5 greeting and request, and host names. The first byte picks the
- * parser; the rest is the input, in an exact-size buffer so that ASan
- * catches a read past its end. None may crash, leak or read outside it,
- * and a success must describe a well-formed request. */
+ * SOCKS5 greeting and request, host names, and the header of a SOCKS5
+ * UDP datagram. The first byte picks the parser; the rest is the input,
+ * in an exact-size buffer so that ASan catches a read past its end. None
+ * may crash, leak or read outside it, and a success must describe a
+ * well-formed request. */
 #include <stdint.h>
 
 #include "proxy/domains.h"
@@ -61,9 +62,24 @@ static void fuzz_socks(const uint8_t *p, size_t n)
 	struct socks5_request r;
 	k = socks5_parse_request(p, n, &r);
 	if (k > 0) {
-		if ((size_t)k > n || r.port == 0)
+		if ((size_t)k > n || (r.port == 0 && r.cmd != SOCKS5_CMD_UDP_ASSOCIATE))
 			__builtin_trap();
 		check_host(&r.host);
+	}
+}
+
+/* A datagram a sandboxed command sends to a UDP relay. */
+static void fuzz_socks_udp(const uint8_t *p, size_t n)
+{
+	struct socks5_udp_header h;
+	int k = socks5_parse_udp_header(p, n, &h);
+
+	if (k > 0) {
+		if ((size_t)k > n || h.port == 0)
+			__builtin_trap();
+		check_host(&h.host);
+	} else if (k != -1) {
+		__builtin_trap();
 	}
 }
 
@@ -92,15 +108,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf = xmalloc(n ? n : 1);
 	if (n)
 		memcpy(buf, data + 1, n);
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		fuzz_http(buf, n);
 		break;
 	case 1:
 		fuzz_socks((const uint8_t *)buf, n);
 		break;
-	default:
+	case 2:
 		fuzz_host(buf, n);
+		break;
+	default:
+		fuzz_socks_udp((const uint8_t *)buf, n);
 		break;
 	}
 	free(buf);

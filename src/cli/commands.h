@@ -28,8 +28,10 @@ void cli_sandbox_request(const struct cli_options *o, const struct policy *polic
 			 char *const *untrusted, char *ripgrep, struct sandbox_request *ret);
 
 /* Proxy mode for `cordon run` (run_proxy.c). */
+struct netns_bridge;
 struct run_proxy {
 	struct proxy *proxy;
+	struct netns_bridge *bridge; /* the sandbox's namespaces, once it exists */
 	pid_t approver_pid; /* --approver-cmd */
 	char **env;
 	struct sandbox_network_hooks hooks; /* for sandbox_request.network */

@@ -14,9 +14,18 @@
 
 extern char **environ;
 
+/* The proxy's hook for UDP ASSOCIATE, on its thread. */
+static int make_udp_socket(void *userdata, int *ret_fd)
+{
+	struct run_proxy *rp = userdata;
+
+	return netns_bridge_udp_socket(rp->bridge, ret_fd);
+}
+
 /* The backend's hook: the sandbox's namespaces exist, the command has
  * not started. Listeners go into its network namespace, and the proxy
- * starts serving them; the command starts only after this returns. */
+ * starts serving them; the command starts only after this returns. A
+ * relaunch (bwrap without /proc) calls it again for a new sandbox. */
 static int attach_proxy(void *userdata, pid_t pid, struct error *reterr)
 {
 	struct run_proxy *rp = userdata;
@@ -24,9 +33,17 @@ static int attach_proxy(void *userdata, pid_t pid, struct error *reterr)
 	int fds[2];
 	int r;
 
-	r = netns_bridge_listen(pid, ports, 2, fds, reterr);
+	/* The old sandbox's namespaces go only once the proxy's thread,
+	 * which may be making a UDP socket in them, has stopped. */
+	proxy_stop(rp->proxy);
+	netns_bridge_close(rp->bridge);
+	r = netns_bridge_open(pid, rp->bridge, reterr);
 	if (r < 0)
 		return r;
+	r = netns_bridge_listen(rp->bridge, ports, 2, fds, reterr);
+	if (r < 0)
+		return r;
+	proxy_set_udp_socket(rp->proxy, make_udp_socket, rp);
 	return proxy_start(rp->proxy, fds[0], fds[1], reterr);
 }
 
@@ -139,6 +156,8 @@ int run_proxy_setup(const struct cli_options *o, const struct policy *policy,
 	}
 	exe = cordon_exe_for_sandbox(policy);
 	rp->env = proxy_environment(proxy_http_port(rp->proxy), proxy_socks_port(rp->proxy), exe);
+	rp->bridge = xmalloc(sizeof(*rp->bridge));
+	*rp->bridge = NETNS_BRIDGE_INIT;
 	rp->hooks = (struct sandbox_network_hooks){
 		.setenv = rp->env,
 		.attach = attach_proxy,
@@ -151,6 +170,11 @@ void run_proxy_done(struct run_proxy *rp)
 {
 	proxy_free(rp->proxy);
 	rp->proxy = NULL;
+	if (rp->bridge) {
+		netns_bridge_close(rp->bridge);
+		free(rp->bridge);
+		rp->bridge = NULL;
+	}
 	strv_free(rp->env);
 	rp->env = NULL;
 	if (rp->approver_pid > 0) {

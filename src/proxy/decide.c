@@ -123,7 +123,7 @@ static void resolve(struct conn *c)
 		c->dns = r;
 }
 
-static bool address_allowed(const struct proxy *p, const struct sockaddr *sa)
+bool proxy_address_allowed(const struct proxy *p, const struct sockaddr *sa)
 {
 	if (p->allow_local_binding)
 		return true;
@@ -132,7 +132,7 @@ static bool address_allowed(const struct proxy *p, const struct sockaddr *sa)
 	return domain_rules_allows_address(&p->rules, sa);
 }
 
-static void format_address(const struct sockaddr *sa, char *buf, size_t size)
+void proxy_format_address(const struct sockaddr *sa, char *buf, size_t size)
 {
 	const void *a = sa->sa_family == AF_INET ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
 						 : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
@@ -156,13 +156,13 @@ static void resolved(struct conn *c)
 	for (struct evutil_addrinfo *ai = c->ai; ai; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
-		if (!address_allowed(c->proxy, ai->ai_addr)) {
-			format_address(ai->ai_addr, addr, sizeof(addr));
+		if (!proxy_address_allowed(c->proxy, ai->ai_addr)) {
+			proxy_format_address(ai->ai_addr, addr, sizeof(addr));
 			block(c, "blocked-by-address", "address", addr);
 			return;
 		}
 	}
-	format_address(c->ai->ai_addr, addr, sizeof(addr));
+	proxy_format_address(c->ai->ai_addr, addr, sizeof(addr));
 	log_decision(c, true,
 		     c->rule ? "allowlist" : approval_answer_reason(c->answer, c->answer_remembered),
 		     addr);

@@ -11,7 +11,7 @@ struct proxy_events;
 struct proxy_event {
 	const char *host;
 	uint16_t port;
-	const char *protocol; /* "http", "connect" or "socks5" */
+	const char *protocol; /* "http", "connect", "socks5" or "udp" */
 	bool allow;
 	const char *rule;     /* the deciding domain rule's pattern, or NULL */
 	const char *reason;   /* allowlist, denylist, unlisted, approval-once, ... */

@@ -63,10 +63,8 @@ void front_socks_read(struct conn *c)
 	c->host = req.host;
 	c->port = req.port;
 	if (req.cmd == SOCKS5_CMD_UDP_ASSOCIATE) {
-		/* UDP is not relayed (README): refused by the rules when the
-		 * profile does not allow it, and as unsupported when it does. */
-		conn_fail(c, 403, NULL, "UDP ASSOCIATE",
-			  c->proxy->allow_udp ? SOCKS5_COMMAND_NOT_SUPPORTED : SOCKS5_NOT_ALLOWED);
+		event_del(c->ev_cread);
+		udp_assoc_start(c);
 		return;
 	}
 	if (req.cmd != SOCKS5_CMD_CONNECT) {

@@ -38,6 +38,13 @@ uint16_t proxy_socks_port(const struct proxy *p)
 	return p->socks_port;
 }
 
+void proxy_set_udp_socket(struct proxy *p, int (*fn)(void *userdata, int *ret_fd),
+			  void *userdata)
+{
+	p->udp_socket = fn;
+	p->udp_userdata = userdata;
+}
+
 int proxy_new(const struct proxy_config *c, struct proxy **ret, struct error *reterr)
 {
 	struct proxy *p = xcalloc(1, sizeof(*p));
@@ -108,6 +115,7 @@ void conn_free(struct conn *c)
 		evdns_getaddrinfo_cancel(d);
 	}
 	approvals_cancel(c->waiter);
+	udp_assoc_free(c->udp);
 	struct event *evs[] = { c->ev_cread, c->ev_cwrite, c->ev_uread,
 				c->ev_uwrite, c->ev_timer, c->ev_step };
 	for (size_t i = 0; i < ELEMENTSOF(evs); i++)
@@ -180,6 +188,9 @@ static void on_timer(evutil_socket_t fd, short what, void *userdata)
 		 * the bound on the whole attempt. */
 		conn_fail(c, 504, "timeout", "the destination did not answer in time", 4);
 		break;
+	case STATE_UDP:
+		udp_assoc_check_idle(c, now.tv_sec);
+		break;
 	case STATE_ANSWERING:
 	case STATE_LINGER:
 		conn_free(c);
@@ -200,6 +211,9 @@ static void on_cread(evutil_socket_t fd, short what, void *userdata)
 		break;
 	case STATE_RELAY:
 		relay_pump(c, 0);
+		break;
+	case STATE_UDP:
+		udp_assoc_control_read(c);
 		break;
 	case STATE_LINGER: {
 		char buf[4096];
@@ -313,6 +327,11 @@ static void raise_nofile(void)
 	}
 }
 
+void proxy_stop(struct proxy *p)
+{
+	halt(p);
+}
+
 static int setup_base(struct proxy *p, struct error *reterr)
 {
 	if (p->base)
@@ -397,5 +416,6 @@ void proxy_free(struct proxy *p)
 	safe_close(p->stop_pipe[1]);
 	proxy_events_close(p->events);
 	domain_rules_done(&p->rules);
+	free(p->udp_buf);
 	free(p);
 }

@@ -1,7 +1,8 @@
 /* cordon's network proxy (DESIGN.md §2 "Network policy", README "Network
  * proxy"): an HTTP proxy (absolute-form requests and CONNECT) and a SOCKS5
- * proxy that apply a profile's domain rules, ask an approver about hosts on
- * neither list, refuse private destinations, and log every decision.
+ * proxy (CONNECT, and UDP ASSOCIATE when allowed) that apply a profile's
+ * domain rules, ask an approver about hosts on neither list, refuse private
+ * destinations, and log every decision.
  *
  * It never listens on the host: it is handed two listening sockets that
  * the netns bridge (src/linux/netns_bridge.c) made inside the sandbox's own
@@ -29,6 +30,13 @@ int proxy_new(const struct proxy_config *c, struct proxy **ret, struct error *re
 uint16_t proxy_http_port(const struct proxy *p);
 uint16_t proxy_socks_port(const struct proxy *p);
 
+/* How SOCKS5 UDP ASSOCIATE (allow_udp = true) gets its relay socket: FN
+ * returns in *RET_FD a UDP socket bound to 127.0.0.1 in the sandbox's
+ * network namespace, or -errno. Called on the proxy's thread. Without
+ * it, UDP ASSOCIATE fails with a general failure. */
+void proxy_set_udp_socket(struct proxy *p, int (*fn)(void *userdata, int *ret_fd),
+			  void *userdata);
+
 /* Serves the listening sockets HTTP_FD and SOCKS_FD (taken over) on the
  * proxy's own thread. Call with the signals that cordon's supervisor
  * handles already blocked: the thread inherits the mask, so that they
@@ -36,6 +44,9 @@ uint16_t proxy_socks_port(const struct proxy *p);
  * relaunch of the sandbox), it drops the old listeners and connections
  * first. */
 int proxy_start(struct proxy *p, int http_fd, int socks_fd, struct error *reterr);
+/* Stops the thread and closes every connection and listener; P can be
+ * started again. */
+void proxy_stop(struct proxy *p);
 /* Stops the thread, closes every connection, frees P. */
 void proxy_free(struct proxy *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct proxy *, proxy_free)

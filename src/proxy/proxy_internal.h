@@ -44,6 +44,7 @@ enum conn_state {
 	STATE_RELAY,
 	STATE_ANSWERING,  /* writing the proxy's own error answer */
 	STATE_LINGER,     /* answer written: draining the client before close */
+	STATE_UDP,        /* the control connection of a SOCKS5 UDP association */
 };
 
 /* One direction of a relay: bytes read from SRC are spliced into a pipe
@@ -97,6 +98,8 @@ struct conn {
 	size_t out_off;
 
 	struct half half[2]; /* [0] client -> upstream, [1] upstream -> client */
+
+	struct udp_assoc *udp; /* STATE_UDP */
 };
 
 struct proxy {
@@ -117,6 +120,13 @@ struct proxy {
 	bool running;
 	struct conn *conns;
 	size_t n_conns;
+
+	/* UDP ASSOCIATE: makes the relay's socket in the sandbox (NULL:
+	 * none can be made, and UDP ASSOCIATE fails). */
+	int (*udp_socket)(void *userdata, int *ret_fd);
+	void *udp_userdata;
+	size_t n_udp;
+	uint8_t *udp_buf; /* one datagram and its header, in and out */
 };
 
 /* listener.c */
@@ -139,6 +149,22 @@ void decide_step(struct conn *c);
 void conn_fail(struct conn *c, int status, const char *proxy_error, const char *body,
 	       int socks_reply);
 void conn_answer_step(struct conn *c);
+
+/* The address guard (README, "Safety rules"), and an address for a
+ * message or the events log. */
+bool proxy_address_allowed(const struct proxy *p, const struct sockaddr *sa);
+void proxy_format_address(const struct sockaddr *sa, char *buf, size_t size);
+
+/* udp_relay.c: SOCKS5 UDP ASSOCIATE. C is the control connection, its
+ * request parsed (c->host and c->port: where the client will send from,
+ * or 0.0.0.0:0). Answers the client; C then stays in STATE_UDP for as
+ * long as the association lives, which is until C closes. */
+void udp_assoc_start(struct conn *c);
+void udp_assoc_free(struct udp_assoc *a);
+/* The control connection has data or an end: the data is ignored, the
+ * end ends the association. */
+void udp_assoc_control_read(struct conn *c);
+void udp_assoc_check_idle(struct conn *c, time_t now);
 
 /* upstream.c */
 /* Connects to the next address of c->ai_next (each already checked), and

@@ -1,10 +1,12 @@
 /* The proxy's SOCKS5 front end (RFC 1928), as pure functions over bytes:
- * the method negotiation, the request, and the replies. Only "no
- * authentication" and CONNECT are spoken; UDP ASSOCIATE and BIND are
- * answered with an error (see README, "Network proxy"). */
+ * the method negotiation, the request, the replies, and the header of
+ * relayed UDP datagrams. Only "no authentication" is spoken, and CONNECT
+ * and UDP ASSOCIATE; BIND is answered with an error (see README, "Network
+ * proxy"). */
 #pragma once
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "proxy/host.h"
 
@@ -44,7 +46,8 @@ struct socks5_request {
 
 /* The request: VER CMD RSV ATYP DST.ADDR DST.PORT. Returns its length
  * (> 0), 0 when more bytes are needed, or minus a socks5_reply code to
- * answer with: -SOCKS5_GENERAL_FAILURE (not version 5, RSV not 0, port 0),
+ * answer with: -SOCKS5_GENERAL_FAILURE (not version 5, RSV not 0, port 0
+ * for CONNECT or BIND; UDP ASSOCIATE may give 0.0.0.0:0, "not known"),
  * -SOCKS5_ADDRESS_NOT_SUPPORTED (unknown ATYP, or a domain name that is not
  * a valid host name), -SOCKS5_COMMAND_NOT_SUPPORTED (an unknown command).
  * BIND and UDP ASSOCIATE parse; the caller decides. */
@@ -54,3 +57,23 @@ int socks5_parse_request(const uint8_t *buf, size_t len, struct socks5_request *
  * for CONNECT); always 10 bytes. */
 #define SOCKS5_REPLY_LEN 10
 void socks5_build_reply(enum socks5_reply rep, uint8_t out[SOCKS5_REPLY_LEN]);
+/* The same with the bound address ADDR (IPv4, network byte order) and
+ * PORT: where a UDP ASSOCIATE client sends its datagrams. */
+void socks5_build_reply_bound(enum socks5_reply rep, uint32_t addr, uint16_t port,
+			      uint8_t out[SOCKS5_REPLY_LEN]);
+
+/* Each datagram between a UDP ASSOCIATE client and the relay starts with
+ * RSV(2) = 0, FRAG, ATYP, DST.ADDR, DST.PORT (RFC 1928 §7). */
+struct socks5_udp_header {
+	struct host host; /* the destination (from the client) */
+	uint16_t port;    /* never 0 */
+	uint8_t frag;     /* 0: a whole datagram; the relay drops fragments */
+};
+/* Returns the header's length (> 0; the data follows), or -1 when BUF does
+ * not start with a well-formed header: the datagram is dropped, since UDP
+ * has no way to answer. */
+int socks5_parse_udp_header(const uint8_t *buf, size_t len, struct socks5_udp_header *ret);
+/* Writes the header of a datagram that came from SA (AF_INET or AF_INET6)
+ * and returns its length: 10 or 22 bytes. */
+#define SOCKS5_UDP_HEADER_MAX 22
+size_t socks5_build_udp_header(const struct sockaddr *sa, uint8_t out[SOCKS5_UDP_HEADER_MAX]);

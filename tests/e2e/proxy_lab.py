@@ -11,6 +11,10 @@ inside the sandbox and speak to cordon's proxy.
   proxy_lab.py slow                send a request head one byte a second; print what comes back
   proxy_lab.py many N HOST PORT    N concurrent CONNECTs with an echo each; print "ok N"
   proxy_lab.py udp HOST PORT       send one datagram directly; print "sent" or the error
+  proxy_lab.py udp-socks HOST PORT MSG...
+                                   SOCKS5 UDP ASSOCIATE through $CORDON_SOCKS_PORT, then one
+                                   datagram per MSG to HOST:PORT: print "from ADDR:PORT REPLY"
+                                   or "timeout" for each ("refused CODE" when not associated)
   proxy_lab.py tcp HOST PORT       connect directly; print "connected" or the error
 """
 import os
@@ -82,9 +86,24 @@ def ssh_handler(c):
         c.close()
 
 
+def udp_echo():
+    """UDP :7 answers "echo DATA". For DATA "spoof" it first answers from
+    another port, which a relay must not pass on (nobody sent there)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 7))
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    while True:
+        d, peer = s.recvfrom(65536)
+        if d == b"spoof":
+            other.sendto(b"from another port", peer)
+            time.sleep(0.2)
+        s.sendto(b"echo " + d, peer)
+
+
 def servers():
     for port, h in ((80, http_handler), (7, echo_handler), (22, ssh_handler)):
         threading.Thread(target=serve_forever, args=(listener(port), h), daemon=True).start()
+    threading.Thread(target=udp_echo, daemon=True).start()
     print("ready", flush=True)
     while True:
         time.sleep(3600)
@@ -155,6 +174,35 @@ def socks(host, port):
     s.sendall(b"\x05\x01\x00\x03" + bytes([len(host)]) + host.encode() + struct.pack("!H", int(port)))
     rep = s.recv(10)
     print(rep[1])
+
+
+def udp_socks(host, port, *msgs):
+    c = socket.create_connection(proxy_addr("CORDON_SOCKS_PORT"), timeout=20)
+    c.sendall(b"\x05\x01\x00")
+    assert c.recv(2) == b"\x05\x00"
+    c.sendall(b"\x05\x03\x00\x01\x00\x00\x00\x00\x00\x00")
+    rep = c.recv(10)
+    if len(rep) < 10 or rep[1] != 0:
+        print("refused", rep[1] if len(rep) > 1 else "eof")
+        return
+    relay = (socket.inet_ntoa(rep[4:8]), struct.unpack("!H", rep[8:10])[0])
+    try:
+        socket.inet_aton(host)
+        dst = b"\x01" + socket.inet_aton(host)
+    except OSError:
+        dst = b"\x03" + bytes([len(host)]) + host.encode()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(2)
+    for m in msgs:
+        u.sendto(b"\x00\x00\x00" + dst + struct.pack("!H", int(port)) + m.encode(), relay)
+        try:
+            d = u.recv(65536)
+        except socket.timeout:
+            print("timeout", flush=True)
+            continue
+        assert d[:4] == b"\x00\x00\x00\x01", d
+        print("from %s:%d %s" % (socket.inet_ntoa(d[4:8]), struct.unpack("!H", d[8:10])[0],
+                                 d[10:].decode()), flush=True)
 
 
 def raw(path):
@@ -238,4 +286,4 @@ if cmd in ("udp", "tcp"):
     direct(cmd, *args)
 else:
     {"servers": servers, "dns": dns, "connect": connect, "socks": socks, "raw": raw,
-     "slow": slow, "many": many}[cmd](*args)
+     "slow": slow, "many": many, "udp-socks": udp_socks}[cmd](*args)

@@ -316,6 +316,85 @@ x-proxy-error: blocked-by-address" "$(printf '%s' "$out" | tr -d '\r')"
 }
 test_proxy_address_guards() { lab _proxy_address_guards; }
 
+_proxy_udp() {
+	lab_up
+	default_rules
+	# Not allowed by the profile: refused by the rules (code 2).
+	expect_eq "refused 2" "$(psh -- '$LAB udp-socks echo.lab.test 7 hi')"
+	profile_p <<-'EOT'
+		allow_udp = true
+		approvals = "ask"
+		[permissions.p.network.domains]
+		"**.lab.test" = "allow"
+		"denied.lab.test" = "deny"
+	EOT
+	write_approver
+	export APPROVER_LOG=$T/asked.log
+	out=$(psh --events "$T/udp.jsonl" --approver-cmd "$LAB_PY $T/approver.py" -- '
+		$LAB udp-socks echo.lab.test 7 one two
+		$LAB udp-socks 198.51.100.10 7 literal
+		$LAB udp-socks echo.lab.test 7 spoof
+		$LAB udp-socks denied.lab.test 7 no
+		$LAB udp-socks intranet.lab.test 7 no
+		$LAB udp-socks session.ask.test 7 asked again
+		$LAB udp-socks deny.ask.test 7 no')
+	expect_eq "from 198.51.100.10:7 echo one
+from 198.51.100.10:7 echo two
+timeout
+from 198.51.100.10:7 echo spoof
+timeout
+timeout
+from 198.51.100.10:7 echo asked
+from 198.51.100.10:7 echo again
+timeout" "$out"
+	# A literal is an IP the rules do not list: unlisted, so the approver
+	# is asked (and this one denies it). One question per key, protocol
+	# "udp"; listed names are never asked.
+	expect_eq "198.51.100.10 udp 7
+session.ask.test udp 7
+deny.ask.test udp 7" "$(cat "$APPROVER_LOG")"
+	"$LAB_PY" - "$T/udp.jsonl" <<-'PY'
+		import json, sys
+		ev = [json.loads(l) for l in open(sys.argv[1])]
+		got = [(e["host"], e["protocol"], e["decision"], e["reason"], e["address"]) for e in ev]
+		want = [("echo.lab.test", "udp", "allow", "allowlist", "198.51.100.10"),
+		        ("198.51.100.10", "udp", "deny", "approval-deny", None),
+		        ("echo.lab.test", "udp", "allow", "allowlist", "198.51.100.10"),
+		        ("denied.lab.test", "udp", "deny", "denylist", None),
+		        ("intranet.lab.test", "udp", "deny", "address", "10.9.0.10"),
+		        ("session.ask.test", "udp", "allow", "approval-session", "198.51.100.10"),
+		        ("deny.ask.test", "udp", "deny", "approval-deny", None)]
+		assert got == want, got
+	PY
+	# The relay takes datagrams from its client only, and only from
+	# inside the sandbox: another socket there gets no answer either.
+	out=$(psh -- 'python3 - <<-"PY"
+		import os, socket, struct
+		c = socket.create_connection(("127.0.0.1", int(os.environ["CORDON_SOCKS_PORT"])))
+		c.sendall(b"\x05\x01\x00"); c.recv(2)
+		c.sendall(b"\x05\x03\x00\x01\x00\x00\x00\x00\x00\x00"); rep = c.recv(10)
+		relay = ("127.0.0.1", struct.unpack("!H", rep[8:10])[0])
+		hdr = b"\x00\x00\x00\x03\x0decho.lab.test" + struct.pack("!H", 7)
+		a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.settimeout(2)
+		b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.settimeout(2)
+		a.sendto(hdr + b"first", relay); print(a.recv(100)[10:].decode())
+		b.sendto(hdr + b"intruder", relay)
+		got = []
+		for s in (a, b):
+		    try: got.append(s.recv(100))
+		    except socket.timeout: pass
+		print(got or "intruder ignored")
+		c.close()
+		a.sendto(hdr + b"after close", relay)
+		try: print(a.recv(100))
+		except (socket.timeout, ConnectionRefusedError): print("closed with its connection")
+	PY')
+	expect_eq "echo first
+intruder ignored
+closed with its connection" "$out"
+}
+test_proxy_udp() { lab _proxy_udp; }
+
 fd_count() { ls "/proc/$1/fd" | wc -l; }
 
 _proxy_robustness() {

@@ -1,5 +1,6 @@
 /* The HTTP request and SOCKS5 parsers of the proxy, table-driven: every
  * byte sequence a sandboxed client can send. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 
 #include "proxy/http_parse.h"
@@ -213,6 +214,9 @@ static const struct {
 	{ B(5, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 22), 22,
 	  SOCKS5_CMD_CONNECT, "::1", 22 },
 	{ B(5, 3, 0, 1, 0, 0, 0, 0, 0, 53), 10, SOCKS5_CMD_UDP_ASSOCIATE, "0.0.0.0", 53 },
+	/* UDP ASSOCIATE may say "source not known yet"; CONNECT needs a port. */
+	{ B(5, 3, 0, 1, 0, 0, 0, 0, 0, 0), 10, SOCKS5_CMD_UDP_ASSOCIATE, "0.0.0.0", 0 },
+	{ B(5, 2, 0, 1, 1, 2, 3, 4, 0, 0), -SOCKS5_GENERAL_FAILURE },
 	{ B(5, 2, 0, 1, 1, 2, 3, 4, 0, 1), 10, SOCKS5_CMD_BIND, "1.2.3.4", 1 },
 	{ B(5, 1, 0, 1, 10, 0), 0 },
 	{ B(5, 1, 0, 3, 20, 'a'), 0 },
@@ -247,4 +251,66 @@ Test(socks5, reply)
 
 	socks5_build_reply(SOCKS5_NOT_ALLOWED, out);
 	cr_assert(memcmp(out, (uint8_t[]){ 5, 2, 0, 1, 0, 0, 0, 0, 0, 0 }, 10) == 0);
+}
+
+Test(socks5, reply_bound)
+{
+	uint8_t out[SOCKS5_REPLY_LEN];
+
+	socks5_build_reply_bound(SOCKS5_OK, htonl(0x7f000001), 40000, out);
+	cr_assert(memcmp(out, (uint8_t[]){ 5, 0, 0, 1, 127, 0, 0, 1, 0x9c, 0x40 }, 10) == 0);
+}
+
+static const struct {
+	const uint8_t *b;
+	size_t n;
+	int ret;
+	const char *host;
+	unsigned port;
+	unsigned frag;
+} udp_cases[] = {
+	{ B(0, 0, 0, 1, 198, 51, 100, 10, 0, 53, 'q'), 10, "198.51.100.10", 53, 0 },
+	{ B(0, 0, 0, 3, 4, 'a', '.', 'T', 'e', 1, 0), 11, "a.te", 256, 0 },
+	{ B(0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 7), 22, "::1", 7, 0 },
+	{ B(0, 0, 2, 1, 1, 2, 3, 4, 0, 9), 10, "1.2.3.4", 9, 2 }, /* a fragment: parsed, dropped */
+	{ B(0, 0, 0, 1, 1, 2, 3, 4, 0, 0), -1 },                  /* port 0 */
+	{ B(0, 1, 0, 1, 1, 2, 3, 4, 0, 9), -1 },                  /* RSV not 0 */
+	{ B(0, 0, 0, 1, 1, 2, 3, 4, 0), -1 },                     /* short */
+	{ B(0, 0, 0, 3, 0, 0, 9), -1 },                           /* empty name */
+	{ B(0, 0, 0, 3, 3, 'a', '/', 'b', 0, 9), -1 },            /* not a host */
+	{ B(0, 0, 0, 7, 1, 2, 3, 4, 0, 9), -1 },                  /* ATYP */
+	{ B(0, 0, 0), -1 },
+};
+
+Test(socks5, udp_header_table)
+{
+	for (size_t i = 0; i < sizeof(udp_cases) / sizeof(udp_cases[0]); i++) {
+		struct socks5_udp_header h;
+		int got = socks5_parse_udp_header(udp_cases[i].b, udp_cases[i].n, &h);
+		cr_assert_eq(got, udp_cases[i].ret, "case %zu: got %d", i, got);
+		if (got > 0) {
+			cr_assert_str_eq(h.host.name, udp_cases[i].host, "case %zu", i);
+			cr_assert_eq(h.port, udp_cases[i].port, "case %zu", i);
+			cr_assert_eq(h.frag, udp_cases[i].frag, "case %zu", i);
+		}
+	}
+}
+
+Test(socks5, udp_header_build_parses_back)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(53) };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
+	uint8_t out[SOCKS5_UDP_HEADER_MAX];
+	struct socks5_udp_header h;
+
+	inet_pton(AF_INET, "198.51.100.10", &in.sin_addr);
+	inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
+	cr_assert_eq(socks5_build_udp_header((struct sockaddr *)&in, out), 10);
+	cr_assert_eq(socks5_parse_udp_header(out, 10, &h), 10);
+	cr_assert_str_eq(h.host.name, "198.51.100.10");
+	cr_assert_eq(h.port, 53);
+	cr_assert_eq(socks5_build_udp_header((struct sockaddr *)&in6, out), 22);
+	cr_assert_eq(socks5_parse_udp_header(out, 22, &h), 22);
+	cr_assert_str_eq(h.host.name, "2001:db8::1");
+	cr_assert_eq(h.port, 443);
 }
