@@ -402,6 +402,8 @@ void policy_hide_host(struct policy *p, const char *cache, enum host_hide_scope 
 
 	if (p->fs_kind != FS_RESTRICTED)
 		return;
+	if (scope == HOST_HIDE_WRITABLE && !writable_at_or_below("/", p))
+		return; /* nothing can be written: nothing to hide (a read-only profile) */
 	host_sockets_collect(cache, scope == HOST_HIDE_WRITABLE ? writable_at_or_below : NULL, p,
 			     &paths);
 	_cleanup_free_ char *state = xasprintf("/tmp/cordon-%u", (unsigned)geteuid());
