@@ -99,26 +99,33 @@ static void on_dns(int err, struct evutil_addrinfo *res, void *userdata)
 	conn_schedule(c);
 }
 
-static void resolve(struct conn *c)
+struct evdns_getaddrinfo_request *proxy_resolve(struct proxy *p, const struct host *h,
+						uint16_t port, int socktype,
+						evdns_getaddrinfo_cb cb, void *userdata)
 {
 	struct evutil_addrinfo hints = {
 		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_STREAM,
-		.ai_protocol = IPPROTO_TCP,
+		.ai_socktype = socktype,
+		.ai_protocol = socktype == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP,
 		.ai_flags = EVUTIL_AI_ADDRCONFIG,
 	};
-	char port[8];
+	char service[8];
 
+	snprintf(service, sizeof(service), "%u", (unsigned)port);
+	if (h->kind != HOST_NAME)
+		hints.ai_flags |= EVUTIL_AI_NUMERICHOST;
+	return evdns_getaddrinfo(p->dns, h->name, service, &hints, cb, userdata);
+}
+
+static void resolve(struct conn *c)
+{
 	c->state = STATE_RESOLVING;
 	conn_set_deadline(c, PROXY_TIMEOUT_CONNECT_ALL);
 	c->connect_deadline = c->deadline;
-	snprintf(port, sizeof(port), "%u", (unsigned)c->port);
-	if (c->host.kind != HOST_NAME)
-		hints.ai_flags |= EVUTIL_AI_NUMERICHOST;
 	/* The callback may run before this returns (an IP literal, a
 	 * hosts-file name): it only records the result and schedules. */
 	struct evdns_getaddrinfo_request *r =
-		evdns_getaddrinfo(c->proxy->dns, c->host.name, port, &hints, on_dns, c);
+		proxy_resolve(c->proxy, &c->host, c->port, SOCK_STREAM, on_dns, c);
 	if (r && !c->ai && !c->dns_error)
 		c->dns = r;
 }

@@ -150,6 +150,11 @@ void conn_fail(struct conn *c, int status, const char *proxy_error, const char *
 	       int socks_reply);
 void conn_answer_step(struct conn *c);
 
+/* Looks up H (port PORT, SOCK_STREAM or SOCK_DGRAM) with the proxy's
+ * resolver; an IP literal is answered at once, from inside the call. */
+struct evdns_getaddrinfo_request *proxy_resolve(struct proxy *p, const struct host *h,
+						uint16_t port, int socktype,
+						evdns_getaddrinfo_cb cb, void *userdata);
 /* The address guard (README, "Safety rules"), and an address for a
  * message or the events log. */
 bool proxy_address_allowed(const struct proxy *p, const struct sockaddr *sa);

@@ -251,21 +251,10 @@ static void on_dns(int err, struct evutil_addrinfo *res, void *userdata)
 
 static void resolve(struct udp_dest *d)
 {
-	struct evutil_addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_DGRAM,
-		.ai_protocol = IPPROTO_UDP,
-		.ai_flags = EVUTIL_AI_ADDRCONFIG,
-	};
-	char port[8];
-
 	d->state = DEST_RESOLVING;
-	snprintf(port, sizeof(port), "%u", (unsigned)d->port);
-	if (d->host.kind != HOST_NAME)
-		hints.ai_flags |= EVUTIL_AI_NUMERICHOST;
 	/* The callback may run before this returns: it only records. */
-	struct evdns_getaddrinfo_request *r =
-		evdns_getaddrinfo(d->assoc->control->proxy->dns, d->host.name, port, &hints, on_dns, d);
+	struct evdns_getaddrinfo_request *r = proxy_resolve(
+		d->assoc->control->proxy, &d->host, d->port, SOCK_DGRAM, on_dns, d);
 	if (r && !d->resolved)
 		d->dns = r;
 }
