@@ -482,4 +482,4 @@ test_proxy_tty_approver() { lab _proxy_tty_approver; }
 e2e_backends "$E2E_NS" test_proxy_http_connect_socks \
 	test_proxy_git_ssh_and_cordon_connect test_proxy_denied_and_unlisted \
 	test_proxy_approvals test_proxy_no_direct_network \
-	test_proxy_address_guards test_proxy_robustness test_proxy_tty_approver
+	test_proxy_address_guards test_proxy_robustness test_proxy_tty_approver test_proxy_udp
