@@ -61,6 +61,10 @@ int find_program(const char *name, char *const *exclude, char **ret)
 		_cleanup_free_ char *candidate = xasprintf("%s/%s", dir, name);
 		char real[PATH_MAX];
 		struct stat st;
+		/* Most PATH entries do not have it: one system call says so,
+		 * where realpath() would read every component's link. */
+		if (access(candidate, X_OK) < 0)
+			continue;
 		if (!realpath(candidate, real))
 			continue;
 		if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || access(real, X_OK) < 0)
