@@ -31,8 +31,10 @@
 #define UDP_MAX_ASSOCS 64
 /* Destinations per association. */
 #define UDP_MAX_DESTS 256
-/* Datagrams held per destination while it is being decided. */
+/* Datagrams held per destination while it is being decided, and bytes
+ * held per association in all. */
 #define UDP_QUEUE_MAX 8
+#define UDP_QUEUE_BYTES (1024 * 1024)
 /* Datagrams moved per wakeup before yielding to the other events. */
 #define UDP_BATCH 64
 #define UDP_DATAGRAM_MAX 65535
@@ -83,6 +85,7 @@ struct udp_assoc {
 	bool client_known;
 	struct udp_dest **dests;
 	size_t n_dests, cap_dests;
+	size_t queued_bytes;
 	time_t last_activity;
 };
 
@@ -113,6 +116,7 @@ static void drop_queue(struct udp_dest *d)
 	while (d->queue) {
 		struct pending *q = d->queue;
 		d->queue = q->next;
+		d->assoc->queued_bytes -= q->len;
 		free(q);
 	}
 	d->queue_tail = &d->queue;
@@ -385,8 +389,9 @@ static struct udp_dest *dest_find(struct udp_assoc *a, const struct socks5_udp_h
 
 static void enqueue(struct udp_dest *d, const uint8_t *data, size_t len)
 {
-	if (d->n_queued >= UDP_QUEUE_MAX)
+	if (d->n_queued >= UDP_QUEUE_MAX || d->assoc->queued_bytes + len > UDP_QUEUE_BYTES)
 		return;
+	d->assoc->queued_bytes += len;
 	struct pending *q = xmalloc(sizeof(*q) + len);
 	q->next = NULL;
 	q->len = len;
