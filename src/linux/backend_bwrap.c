@@ -107,8 +107,9 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 		mount_plan_free(TAKE_PTR(plan));
 		r = backend_bwrap_plan(&again, &plan, reterr);
 		if (r >= 0) {
-			fprintf(stderr, "cordon: warning: the sandbox could not be set up with a "
-					"fresh /proc; retrying without /proc\n");
+			fprintf(stderr, "cordon: warning: bwrap could not set up the sandbox (its "
+					"message is above); retrying without /proc, which some "
+					"containers refuse to mount\n");
 			r = launch_once(bwrap, plan, &again, &res, reterr);
 		}
 	}

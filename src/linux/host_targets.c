@@ -229,6 +229,16 @@ static int hold_target(struct host_targets *t, const char *path, const struct re
 	return 0;
 }
 
+/* Whether the plan mounts from or onto PATH. */
+static bool plan_uses(const struct mount_plan *m, const char *path)
+{
+	for (size_t i = 0; i < m->n_ops; i++)
+		if ((m->ops[i].src && streq(m->ops[i].src, path)) ||
+		    (m->ops[i].dest && streq(m->ops[i].dest, path)))
+			return true;
+	return false;
+}
+
 static int write_run_file(struct host_targets *t)
 {
 	struct strbuf b = {};
@@ -290,17 +300,26 @@ int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
 		records_add(&known, in_use.v[i].dev, in_use.v[i].ino, in_use.v[i].path);
 	for (size_t i = 0; i < orphans.n; i++)
 		records_add(&known, orphans.v[i].dev, orphans.v[i].ino, orphans.v[i].path);
-	r = m->n_targets ? create_run_file(t, reterr) : 0;
+	r = 0;
 	for (size_t i = 0; r >= 0 && i < m->n_targets; i++)
 		r = hold_target(t, m->targets[i].path, &known, reterr);
 	records_free(&known);
-	/* Orphans nobody uses any more go now. */
+	/* Orphans nobody uses any more go now. One that the plan mounts
+	 * from or onto stays, as ours: when the plan was made it looked
+	 * like a real directory (an existing `.git`, bound read-only), and
+	 * removing it now would make the launch fail. */
 	for (size_t i = 0; i < orphans.n; i++) {
 		const struct record *o = &orphans.v[i];
-		if (!records_has(&in_use, o->dev, o->ino, o->path) &&
-		    !records_has(&t->mine, o->dev, o->ino, o->path))
+		if (records_has(&in_use, o->dev, o->ino, o->path) ||
+		    records_has(&t->mine, o->dev, o->ino, o->path))
+			continue;
+		if (r >= 0 && plan_uses(m, o->path))
+			records_add(&t->mine, o->dev, o->ino, o->path);
+		else
 			remove_placeholder(o);
 	}
+	if (r >= 0 && t->mine.n > 0)
+		r = create_run_file(t, reterr);
 	if (r >= 0 && t->run_path) {
 		r = write_run_file(t);
 		if (r < 0)
@@ -335,7 +354,8 @@ void host_targets_release(struct host_targets *t)
 					remove_placeholder(mine);
 			}
 			records_free(&in_use);
-			(void)unlink(t->run_path);
+			if (t->run_path)
+				(void)unlink(t->run_path);
 		}
 	} else if (t->run_path) {
 		(void)unlink(t->run_path);
