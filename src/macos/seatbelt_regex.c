@@ -10,6 +10,7 @@
 
 #include "macos/seatbelt_regex.h"
 #include "policy/glob.h"
+#include "util/path.h"
 
 /* Regex metacharacters outside brackets. ']' and '}' are ordinary there,
  * and escaping an ordinary character is undefined in POSIX, so they are
@@ -176,18 +177,11 @@ int seatbelt_glob_compile(const char *pattern, bool anycase, struct seatbelt_glo
 	struct seatbelt_glob *g = xcalloc(1, sizeof(*g));
 	size_t cap = 0;
 
-	for (const char *s = pattern;;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		const char *e = s;
-		/* A backslash never escapes '/' (glob_validate() refuses it). */
-		while (*e && *e != '/')
-			e++;
+	/* A backslash never escapes '/' (glob_validate() refuses it). */
+	size_t len;
+	for (const char *c, *s = pattern; (c = path_next_component(&s, &len));) {
 		GROW(g->comps, cap, g->n + 1);
-		parse_component(s, (size_t)(e - s), anycase, &g->comps[g->n++]);
-		s = e;
+		parse_component(c, len, anycase, &g->comps[g->n++]);
 	}
 	*ret = g;
 	return 0;
@@ -247,26 +241,19 @@ void seatbelt_glob_residual(const struct seatbelt_glob *g, const char *path, boo
 	memset(ret_states, 0, (g->n + 1) * sizeof(bool));
 	ret_states[0] = true;
 	closure(g, ret_states);
-	for (const char *s = path;;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
+	size_t len;
+	for (const char *c, *s = path; (c = path_next_component(&s, &len));) {
 		memset(next, 0, (g->n + 1) * sizeof(bool));
 		for (size_t i = 0; i < g->n; i++) {
 			if (!ret_states[i])
 				continue;
 			if (g->comps[i].globstar)
 				next[i] = true;
-			else if (component_match(&g->comps[i], s, (size_t)(e - s)))
+			else if (component_match(&g->comps[i], c, len))
 				next[i + 1] = true;
 		}
 		memcpy(ret_states, next, (g->n + 1) * sizeof(bool));
 		closure(g, ret_states);
-		s = e;
 	}
 }
 

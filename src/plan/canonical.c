@@ -97,27 +97,20 @@ int canonical_resolve(const char *path, struct canonical **ret)
 	}
 
 	_cleanup_close_ int fd = open_root();
-	size_t cap = 0;
+	size_t cap = 0, len;
 	unsigned n_followed = 0;
-	const char *s = rest;
+	/* S: what is left after the component AT. */
+	const char *s = rest, *at;
 
 	if (fd < 0)
 		return fd;
 
 	c->exists = true;
-	for (;;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
+	while ((at = path_next_component(&s, &len))) {
+		_cleanup_free_ char *comp = xstrndup(at, len);
 
-		const char *e = strchrnul(s, '/');
-		_cleanup_free_ char *comp = xstrndup(s, (size_t)(e - s));
-
-		if (streq(comp, ".")) {
-			s = e;
+		if (streq(comp, "."))
 			continue;
-		}
 		if (streq(comp, "..")) {
 			/* Only a symlink's target can bring ".." here. RESOLVED has
 			 * no symlinks in it, so its lexical parent is the real one. */
@@ -131,7 +124,6 @@ int canonical_resolve(const char *path, struct canonical **ret)
 			char *parent = path_parent(resolved);
 			free(resolved);
 			resolved = parent;
-			s = e;
 			continue;
 		}
 
@@ -164,7 +156,7 @@ int canonical_resolve(const char *path, struct canonical **ret)
 				.target = xstrdup(target),
 			};
 
-			char *next = xasprintf("%s/%s", target, e);
+			char *next = xasprintf("%s/%s", target, s);
 			if (target[0] == '/') {
 				free(resolved);
 				resolved = xstrdup("/");
@@ -184,7 +176,6 @@ int canonical_resolve(const char *path, struct canonical **ret)
 		resolved = joined;
 		safe_close(fd);
 		fd = TAKE_FD(nfd);
-		s = e;
 	}
 
 	c->path = TAKE_PTR(resolved);
@@ -193,7 +184,7 @@ int canonical_resolve(const char *path, struct canonical **ret)
 
 unreachable:
 	/* The rest cannot be looked at: keep it as written. */
-	c->path = path_join(resolved, s);
+	c->path = path_join(resolved, at);
 	c->exists = false;
 	*ret = TAKE_PTR(c);
 	return 0;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "policy/glob.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 /* A span of characters: a path component or a pattern component. */
@@ -114,15 +115,10 @@ static size_t split(const char *s, struct span **ret)
 	size_t n = 0, cap = 0;
 	struct span *v = NULL;
 
-	for (;;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		const char *e = strchrnul(s, '/');
+	size_t len;
+	for (const char *c; (c = path_next_component(&s, &len));) {
 		GROW(v, cap, n + 1);
-		v[n++] = (struct span){ s, (size_t)(e - s) };
-		s = e;
+		v[n++] = (struct span){ c, len };
 	}
 	*ret = v;
 	return n;

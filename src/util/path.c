@@ -1,6 +1,19 @@
 #include "util/path.h"
 #include "util/strbuf.h"
 
+const char *path_next_component(const char **s, size_t *ret_len)
+{
+	const char *c = *s;
+
+	while (*c == '/')
+		c++;
+	if (!*c)
+		return NULL;
+	*ret_len = strcspn(c, "/");
+	*s = c + *ret_len;
+	return c;
+}
+
 char *path_normalize(const char *p)
 {
 	if (!p || p[0] != '/')
@@ -9,29 +22,21 @@ char *path_normalize(const char *p)
 	/* Stack of component start offsets in the output, for "..". */
 	size_t n = strlen(p);
 	char *out = xmalloc(n + 2);
-	size_t len = 0;
+	size_t len = 0, clen;
 
-	for (const char *s = p; *s;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		const char *e = strchrnul(s, '/');
-		size_t clen = (size_t)(e - s);
-
-		if (clen == 1 && s[0] == '.') {
+	for (const char *c, *s = p; (c = path_next_component(&s, &clen));) {
+		if (clen == 1 && c[0] == '.') {
 			/* nothing */
-		} else if (clen == 2 && s[0] == '.' && s[1] == '.') {
+		} else if (clen == 2 && c[0] == '.' && c[1] == '.') {
 			while (len > 0 && out[len - 1] != '/')
 				len--;
 			if (len > 0)
 				len--; /* drop the slash too */
 		} else {
 			out[len++] = '/';
-			memcpy(out + len, s, clen);
+			memcpy(out + len, c, clen);
 			len += clen;
 		}
-		s = e;
 	}
 	if (len == 0)
 		out[len++] = '/';

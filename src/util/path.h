@@ -11,6 +11,11 @@ char *path_normalize(const char *p);
 /* Joins BASE and REL ("." or "" gives BASE) and normalises the result.
  * An absolute REL replaces BASE. */
 char *path_join(const char *base, const char *rel);
+/* The next component of the path at *S, or NULL at its end: skips
+ * slashes, sets *RET_LEN to the component's length and moves *S past it.
+ *   for (const char *s = p, *c; (c = path_next_component(&s, &n));) */
+const char *path_next_component(const char **s, size_t *ret_len);
+
 /* Number of components: "/" is 0, "/a" is 1, "/a/b" is 2. */
 unsigned path_depth(const char *p);
 /* True when P is ANCESTOR or lies below it ("/a" covers "/a/b", not "/ab"). */
