@@ -1,4 +1,7 @@
 #include "linux/backend.h"
+#include "linux/host_targets.h"
+#include "plan/plan.h"
+#include "util/strv.h"
 
 static const char *const backend_names[_BACKEND_MAX] = {
 	[BACKEND_AUTO] = "auto",
@@ -18,4 +21,28 @@ enum backend_kind backend_kind_from_string(const char *s)
 		if (streq(s, backend_names[i]))
 			return (enum backend_kind)i;
 	return _BACKEND_INVALID;
+}
+
+int backend_plan_and_hold(const struct sandbox_request *req, struct mount_plan **ret_plan,
+			  struct host_targets **ret_targets, struct error *reterr)
+{
+	_cleanup_mount_plan_free_ struct mount_plan *plan = NULL;
+	int r;
+
+	r = backend_bwrap_plan(req, &plan, reterr);
+	if (r < 0)
+		return r;
+	STRV_FOREACH (w, plan->warnings)
+		fprintf(stderr, "cordon: warning: %s\n", *w);
+	r = host_targets_acquire(plan, ret_targets, reterr);
+	if (r < 0)
+		return r;
+	*ret_plan = TAKE_PTR(plan);
+	return 0;
+}
+
+int backend_timed_out(const struct sandbox_request *req)
+{
+	fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", req->timeout);
+	return 124;
 }

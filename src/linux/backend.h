@@ -83,3 +83,13 @@ struct mount_plan;
 int backend_bwrap_find(char *const *untrusted_dirs, char **ret, struct error *reterr);
 int backend_bwrap_plan(const struct sandbox_request *req, struct mount_plan **ret,
 		       struct error *reterr);
+
+struct host_targets;
+/* The first steps of both namespace backends: the mount plan for REQ,
+ * its warnings printed, and the placeholders it needs made and held
+ * (release them with host_targets_release). */
+int backend_plan_and_hold(const struct sandbox_request *req, struct mount_plan **ret_plan,
+			  struct host_targets **ret_targets, struct error *reterr);
+/* The end of a run that --timeout stopped: its line on stderr, and the
+ * status (124). */
+int backend_timed_out(const struct sandbox_request *req);

@@ -132,13 +132,7 @@ int backend_builtin_run(const struct sandbox_request *req, int *ret_status, stru
 	int r;
 
 	/* The very plan the bwrap backend serialises. */
-	r = backend_bwrap_plan(req, &plan, reterr);
-	if (r < 0)
-		return r;
-	STRV_FOREACH (w, plan->warnings)
-		fprintf(stderr, "cordon: warning: %s\n", *w);
-
-	r = host_targets_acquire(plan, &targets, reterr);
+	r = backend_plan_and_hold(req, &plan, &targets, reterr);
 	if (r < 0)
 		return r;
 
@@ -165,8 +159,7 @@ int backend_builtin_run(const struct sandbox_request *req, int *ret_status, stru
 		return r;
 
 	if (out.res.timed_out) {
-		fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", req->timeout);
-		*ret_status = 124;
+		*ret_status = backend_timed_out(req);
 		return 0;
 	}
 	if (out.setup_failed) {

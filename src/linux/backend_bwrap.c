@@ -83,13 +83,7 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 	r = backend_bwrap_find(req->untrusted_dirs, &bwrap, reterr);
 	if (r < 0)
 		return r;
-	r = backend_bwrap_plan(req, &plan, reterr);
-	if (r < 0)
-		return r;
-	STRV_FOREACH (w, plan->warnings)
-		fprintf(stderr, "cordon: warning: %s\n", *w);
-
-	r = host_targets_acquire(plan, &targets, reterr);
+	r = backend_plan_and_hold(req, &plan, &targets, reterr);
 	if (r < 0)
 		return r;
 
@@ -118,8 +112,7 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 		return r;
 
 	if (res.timed_out) {
-		fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", req->timeout);
-		*ret_status = 124;
+		*ret_status = backend_timed_out(req);
 		return 0;
 	}
 	if (not_started(&res))

@@ -350,8 +350,7 @@ static int launch(const struct sandbox_request *req, const struct landlock_plan 
 					strerror(-r));
 	}
 	if (res.timed_out) {
-		fprintf(stderr, "cordon: timeout: killed the sandbox after %gs\n", req->timeout);
-		*ret_status = 124;
+		*ret_status = backend_timed_out(req);
 		return 0;
 	}
 	*ret_status = supervise_exit_code(res.wait_status);

@@ -67,7 +67,7 @@ int find_program(const char *name, char *const *exclude, char **ret)
 			continue;
 		if (!realpath(candidate, real))
 			continue;
-		if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || access(real, X_OK) < 0)
+		if (stat(real, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
 		_cleanup_free_ char *realdir = realpath(dir, NULL);
 		bool excluded = false;
