@@ -57,12 +57,10 @@ static int open_root(void)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The usual case in one system call: NORMALIZED (path_normalize: no "."
- * or ".." left) exists and crosses no symlink, so it is its own canonical
- * path. False when that is not known: a symlink on the way (ELOOP), a
- * missing component, or no openat2 (Linux < 5.6, a seccomp filter); the
- * walk below then finds out what there is. */
-static bool exists_without_links(const char *normalized)
+/* Whether NORMALIZED (path_normalize: no "." or ".." left) can be opened
+ * without crossing a symlink: 0, or -errno (-ELOOP for a symlink on the
+ * way, -ENOSYS without openat2: Linux < 5.6, or a seccomp filter). */
+static int open_without_links(const char *normalized)
 {
 #if defined(__linux__) && defined(SYS_openat2)
 	struct open_how how = {
@@ -71,12 +69,37 @@ static bool exists_without_links(const char *normalized)
 	};
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, normalized, &how, sizeof(how));
 	if (fd < 0)
-		return false;
+		return -errno;
 	close(fd);
-	return true;
+	return 0;
 #else
-	return false;
+	return -ENOSYS;
 #endif
+}
+
+/* The usual cases in one or two system calls, so that the walk below runs
+ * only where there is a symlink to record: NORMALIZED exists and crosses no
+ * symlink (it is its own canonical path), or only its last component is
+ * missing (a protected name not made yet, say: ENOENT on the path, but its
+ * directory opens without a symlink; a symlink there would give ELOOP, not
+ * ENOENT). Returns false when neither is known; the walk finds out. */
+static bool resolve_fast(char **normalized, struct canonical *c)
+{
+	int r = open_without_links(*normalized);
+
+	if (r == -ENOENT && !streq(*normalized, "/")) {
+		_cleanup_free_ char *parent = path_parent(*normalized);
+		if (open_without_links(parent) < 0)
+			return false;
+		c->path = TAKE_PTR(*normalized);
+		c->exists = false;
+		return true;
+	}
+	if (r < 0)
+		return false;
+	c->path = TAKE_PTR(*normalized);
+	c->exists = true;
+	return true;
 }
 
 int canonical_resolve(const char *path, struct canonical **ret)
@@ -89,9 +112,7 @@ int canonical_resolve(const char *path, struct canonical **ret)
 	/* What is left to walk; a symlink's target is put in front of it. */
 	_cleanup_free_ char *rest = path_normalize(path);
 
-	if (exists_without_links(rest)) {
-		c->path = TAKE_PTR(rest);
-		c->exists = true;
+	if (resolve_fast(&rest, c)) {
 		*ret = TAKE_PTR(c);
 		return 0;
 	}
