@@ -26,8 +26,8 @@ median_ms() {
 
 # raw_bwrap_script PROFILE-ARGS... : writes a shell script that runs raw bwrap
 # with the very argv `cordon explain --format bwrap` prints, giving it the
-# descriptors it names (the seccomp filter, the status pipe, /dev/null for
-# empty files), and echoes its path.
+# descriptors it names (the seccomp filter, the status pipe, the block
+# pipe, /dev/null for empty files), and echoes its path.
 raw_bwrap_script() {
 	local line script="$BENCH_TMP/raw-bwrap.sh"
 	(cd "$BENCH_WS" && "$CORDON" explain --no-user-config --format seccomp-bpf "$@") >"$BENCH_TMP/filter.bpf"
@@ -40,6 +40,8 @@ raw_bwrap_script() {
 		printf 'exec %s' "$line"
 		grep -o -- '--seccomp [0-9]*' <<<"$line" | awk -v f="$BENCH_TMP/filter.bpf" '{printf " %s<%s", $2, f}'
 		grep -o -- '--json-status-fd [0-9]*' <<<"$line" | awk '{printf " %s>/dev/null", $2}'
+		# EOF on --block-fd lets the command start at once.
+		grep -o -- '--block-fd [0-9]*' <<<"$line" | awk '{printf " %s</dev/null", $2}'
 		grep -o -- '--ro-bind-data [0-9]*' <<<"$line" | awk '{printf " %s</dev/null", $2}'
 		echo
 	} >"$script"

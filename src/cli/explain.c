@@ -152,7 +152,8 @@ static int explain_bwrap(const struct cli_options *o, const struct policy *polic
 		r = backend_bwrap_plan(&req, &plan, &err);
 	if (r >= 0) {
 		cli_print_warnings(plan->warnings);
-		r = bwrap_launch_prepare(bwrap, plan, req.command, false, &l, &err);
+		r = bwrap_launch_prepare(bwrap, plan, req.command,
+					 bwrap_launch_blocks(plan, false), &l, &err);
 	}
 	if (r < 0)
 		return cli_fail(&err);

@@ -23,6 +23,12 @@ enum backend_kind backend_kind_from_string(const char *s)
 	return _BACKEND_INVALID;
 }
 
+void backend_print_warnings(const struct mount_plan *plan)
+{
+	STRV_FOREACH (w, plan->warnings)
+		fprintf(stderr, "cordon: warning: %s\n", *w);
+}
+
 int backend_plan_and_hold(const struct sandbox_request *req, struct mount_plan **ret_plan,
 			  struct host_targets **ret_targets, struct error *reterr)
 {
@@ -32,8 +38,7 @@ int backend_plan_and_hold(const struct sandbox_request *req, struct mount_plan *
 	r = backend_bwrap_plan(req, &plan, reterr);
 	if (r < 0)
 		return r;
-	STRV_FOREACH (w, plan->warnings)
-		fprintf(stderr, "cordon: warning: %s\n", *w);
+	backend_print_warnings(plan);
 	r = host_targets_acquire(plan, ret_targets, reterr);
 	if (r < 0)
 		return r;

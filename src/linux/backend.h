@@ -85,9 +85,12 @@ int backend_bwrap_plan(const struct sandbox_request *req, struct mount_plan **re
 		       struct error *reterr);
 
 struct host_targets;
-/* The first steps of both namespace backends: the mount plan for REQ,
- * its warnings printed, and the placeholders it needs made and held
- * (release them with host_targets_release). */
+/* The plan's warnings, one line each on stderr. */
+void backend_print_warnings(const struct mount_plan *plan);
+/* The first steps of the builtin backend: the mount plan for REQ, its
+ * warnings printed, and the placeholders it needs made and held (release
+ * them with host_targets_release). The bwrap backend makes them while
+ * bwrap starts instead (backend_bwrap.c). */
 int backend_plan_and_hold(const struct sandbox_request *req, struct mount_plan **ret_plan,
 			  struct host_targets **ret_targets, struct error *reterr);
 /* The end of a run that --timeout stopped: its line on stderr, and the

@@ -8,6 +8,7 @@
 #include "linux/backend.h"
 #include "linux/builtin_exec.h"
 #include "linux/host_targets.h"
+#include "linux/host_trash.h"
 #include "linux/supervise.h"
 #include "plan/plan.h"
 #include "util/strv.h"
@@ -91,6 +92,8 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		sandbox_process_done(&proc);
 		return r;
 	}
+	/* The child builds the sandbox meanwhile (see bwrap_launch.c). */
+	host_trash_empty(HOST_TRASH_SWEEP_MAX);
 
 	struct supervise_request sreq = {
 		.pid = child.pid,

@@ -5,6 +5,7 @@
 #include "linux/backend.h"
 #include "linux/bwrap_launch.h"
 #include "linux/host_targets.h"
+#include "linux/host_trash.h"
 #include "plan/plan.h"
 #include "util/fs.h"
 #include "util/strv.h"
@@ -50,19 +51,45 @@ static int attach_network(void *userdata, pid_t pid)
 	return c->hooks->attach(c->hooks->userdata, pid, c->reterr);
 }
 
+/* Launches bwrap once. PENDING, when set, holds the registry lock and
+ * still has the placeholders to make: they are made while bwrap starts
+ * (its exec and its namespaces take milliseconds, placeholders tens of
+ * microseconds each, more where deleting a directory waits for the disk),
+ * and the command, which waits on --block-fd, is let go only once they are
+ * recorded. bwrap makes a mount point that is not there yet itself;
+ * host_targets.c takes such a directory as a placeholder. */
 static int launch_once(const char *bwrap, const struct mount_plan *plan,
-		       const struct sandbox_request *req, struct supervise_result *res,
-		       struct error *reterr)
+		       const struct sandbox_request *req, struct host_targets *pending,
+		       struct supervise_result *res, struct error *reterr)
 {
 	struct bwrap_launch l = {};
 	struct attach_ctx ctx = { .hooks = req->network, .reterr = reterr };
-	bool block = req->network && req->network->attach;
+	bool attach = req->network && req->network->attach;
 	int r;
 
-	r = bwrap_launch_prepare(bwrap, plan, req->command, block, &l, reterr);
+	r = bwrap_launch_prepare(bwrap, plan, req->command, bwrap_launch_blocks(plan, attach),
+				 &l, reterr);
 	if (r >= 0)
-		r = bwrap_launch_run(&l, req->timeout, block ? attach_network : NULL, &ctx, res,
-				     reterr);
+		r = bwrap_launch_start(&l, reterr);
+	if (r < 0) {
+		bwrap_launch_done(&l);
+		return r;
+	}
+	if (pending)
+		r = host_targets_finish(pending, plan, reterr);
+	if (r >= 0 && !attach)
+		r = bwrap_launch_unblock(&l);
+	if (r < 0) {
+		bwrap_launch_kill(&l);
+		bwrap_launch_done(&l);
+		if (!error_is_set(reterr))
+			error_setf_errno(reterr, r, NULL, 0, 0, "cannot start bwrap: %s",
+					 strerror(-r));
+		return r;
+	}
+	/* Earlier runs' placeholders are deleted meanwhile (host_trash.h). */
+	host_trash_empty(HOST_TRASH_SWEEP_MAX);
+	r = bwrap_launch_wait(&l, req->timeout, attach ? attach_network : NULL, &ctx, res, reterr);
 	bwrap_launch_done(&l);
 	return r;
 }
@@ -83,11 +110,21 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 	r = backend_bwrap_find(req->untrusted_dirs, &bwrap, reterr);
 	if (r < 0)
 		return r;
-	r = backend_plan_and_hold(req, &plan, &targets, reterr);
+	r = backend_bwrap_plan(req, &plan, reterr);
 	if (r < 0)
 		return r;
-
-	r = launch_once(bwrap, plan, req, &res, reterr);
+	backend_print_warnings(plan);
+	r = host_targets_begin(plan, &targets, reterr);
+	/* Without placeholders to make, only other runs' orphans to sweep:
+	 * done first, so that the command need not wait for it (and
+	 * `explain --format bwrap` knows when it does). */
+	if (r >= 0 && plan->n_targets == 0) {
+		r = host_targets_finish(targets, plan, reterr);
+		if (r >= 0)
+			r = launch_once(bwrap, plan, req, NULL, &res, reterr);
+	} else if (r >= 0) {
+		r = launch_once(bwrap, plan, req, targets, &res, reterr);
+	}
 	/* bwrap reports "exit-code" only once the command was exec'd; without
 	 * it, and with bwrap exiting on its own (its setup errors exit 1),
 	 * setup failed and the command never started, so one retry without
@@ -104,7 +141,7 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 			fprintf(stderr, "cordon: warning: bwrap could not set up the sandbox (its "
 					"message is above); retrying without /proc, which some "
 					"containers refuse to mount\n");
-			r = launch_once(bwrap, plan, &again, &res, reterr);
+			r = launch_once(bwrap, plan, &again, NULL, &res, reterr);
 		}
 	}
 	host_targets_release(targets);

@@ -157,28 +157,22 @@ static int release_command(void *userdata, pid_t pid)
 		r = c->on_started(c->userdata, pid);
 	if (r < 0)
 		return r;
-	if (write(c->launch->block_write, "x", 1) != 1)
-		return -errno;
-	return 0;
+	return bwrap_launch_unblock(c->launch);
 }
 
-int bwrap_launch_run(struct bwrap_launch *l, double timeout,
-		     int (*on_started)(void *userdata, pid_t pid), void *userdata,
-		     struct supervise_result *ret, struct error *reterr)
+int bwrap_launch_start(struct bwrap_launch *l, struct error *reterr)
 {
-	struct started_ctx ctx = { .launch = l, .on_started = on_started, .userdata = userdata };
 	pid_t parent = getpid();
-	pid_t pid;
 	int r;
 
 	supervise_block_signals();
-	pid = fork();
-	if (pid < 0) {
+	l->pid = fork();
+	if (l->pid < 0) {
 		r = -errno;
 		supervise_restore_signals();
 		return error_setf_errno(reterr, r, NULL, 0, 0, "fork: %s", strerror(-r));
 	}
-	if (pid == 0)
+	if (l->pid == 0)
 		exec_bwrap(l, parent);
 
 	/* Our copies of what the child took: the status pipe must see EOF
@@ -188,9 +182,38 @@ int bwrap_launch_run(struct bwrap_launch *l, double timeout,
 	for (size_t i = 0; i < l->n_empty; i++)
 		l->empty[i] = safe_close(l->empty[i]);
 	l->block_read = safe_close(l->block_read);
+	return 0;
+}
+
+int bwrap_launch_unblock(struct bwrap_launch *l)
+{
+	if (l->block_write < 0)
+		return 0;
+	if (write(l->block_write, "x", 1) != 1)
+		return -errno;
+	l->block_write = safe_close(l->block_write);
+	return 0;
+}
+
+void bwrap_launch_kill(struct bwrap_launch *l)
+{
+	/* SIGKILL before the block pipe closes: an EOF would let the command
+	 * start. */
+	(void)kill(l->pid, SIGKILL);
+	(void)waitpid(l->pid, NULL, 0);
+	supervise_restore_signals();
+	l->block_write = safe_close(l->block_write);
+}
+
+int bwrap_launch_wait(struct bwrap_launch *l, double timeout,
+		      int (*on_started)(void *userdata, pid_t pid), void *userdata,
+		      struct supervise_result *ret, struct error *reterr)
+{
+	struct started_ctx ctx = { .launch = l, .on_started = on_started, .userdata = userdata };
+	int r;
 
 	struct supervise_request req = {
-		.pid = pid,
+		.pid = l->pid,
 		.status_fd = l->status_read,
 		.timeout = timeout,
 		.on_started = l->block_write >= 0 ? release_command : NULL,
@@ -200,8 +223,8 @@ int bwrap_launch_run(struct bwrap_launch *l, double timeout,
 	supervise_restore_signals();
 	l->block_write = safe_close(l->block_write);
 	if (r < 0) {
-		(void)kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, WNOHANG);
+		(void)kill(l->pid, SIGKILL);
+		(void)waitpid(l->pid, NULL, WNOHANG);
 		if (!error_is_set(reterr))
 			error_setf_errno(reterr, r, NULL, 0, 0, "supervising bwrap: %s",
 					 strerror(-r));

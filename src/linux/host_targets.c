@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "linux/host_targets.h"
+#include "linux/host_trash.h"
 #include "linux/state_dir.h"
 #include "util/fs.h"
 #include "util/path.h"
@@ -34,10 +35,13 @@ struct records {
 };
 
 struct host_targets {
+	char *state;
 	char *dir;
 	char *run_path; /* our run file; NULL when we use no placeholder */
 	int run_fd;
+	int registry;   /* registry.lock, held from begin to finish */
 	struct records mine;
+	struct records in_use, orphans; /* other runs', as begin found them */
 };
 
 static void records_add(struct records *r, dev_t dev, ino_t ino, const char *path)
@@ -103,12 +107,41 @@ static int open_dir_nofollow(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Removes the placeholder of REC if it is still the empty directory that
- * was made; anything else (filled, replaced, gone) is left alone. */
-static void remove_placeholder(const struct record *rec)
+/* The directory last opened to make or remove a placeholder in: the
+ * placeholders of one writable root share it. */
+struct parent_dir {
+	char *path;
+	int fd;
+};
+
+static void parent_dir_done(struct parent_dir *p)
 {
-	_cleanup_free_ char *parent = path_parent(rec->path);
-	_cleanup_close_ int dfd = open_dir_nofollow(parent);
+	free(p->path);
+	safe_close(p->fd);
+	*p = (struct parent_dir){ .fd = -1 };
+}
+
+/* The directory of PATH, opened without following symlinks; -errno. */
+static int parent_dir_of(struct parent_dir *p, const char *path)
+{
+	_cleanup_free_ char *parent = path_parent(path);
+
+	if (p->path && streq(p->path, parent))
+		return p->fd;
+	parent_dir_done(p);
+	p->fd = open_dir_nofollow(parent);
+	if (p->fd >= 0)
+		p->path = TAKE_PTR(parent);
+	return p->fd;
+}
+
+/* Removes the placeholder of REC if it is still the empty directory that
+ * was made; anything else (filled, replaced, gone) is left alone. Through
+ * TRASH when it can take it (see host_trash.h). */
+static void remove_placeholder(const struct record *rec, struct parent_dir *pd,
+			       struct host_trash *trash)
+{
+	int dfd = parent_dir_of(pd, rec->path);
 	const char *name = path_last(rec->path);
 	struct stat st;
 
@@ -117,6 +150,8 @@ static void remove_placeholder(const struct record *rec)
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
 	if (!S_ISDIR(st.st_mode) || st.st_dev != rec->dev || st.st_ino != rec->ino)
+		return;
+	if (host_trash_take(trash, dfd, name, &st, rec->path))
 		return;
 	/* ENOTEMPTY if the user put something there: then it is theirs. */
 	(void)unlinkat(dfd, name, AT_REMOVEDIR);
@@ -193,39 +228,34 @@ static int create_run_file(struct host_targets *t, struct error *reterr)
 				t->dir);
 }
 
-/* Makes the placeholder PATH, or adopts the one another run made. */
-static int hold_target(struct host_targets *t, const char *path, const struct records *known,
+/* Makes the placeholder PATH. A directory already there is taken as one:
+ * the plan, made moments ago, found nothing there, and the runs that share
+ * placeholders cannot act while we hold the registry lock, so it is either
+ * a placeholder of another run (shared), or one bwrap made itself (it makes
+ * the mount points it misses, and may have started already: see
+ * backend_bwrap.c). It is removed after the run like one we made, and, like
+ * one we made, only while empty. Anything else is not ours, and the mask
+ * covers it all the same. */
+static int hold_target(struct host_targets *t, struct parent_dir *pd, const char *path,
 		       struct error *reterr)
 {
-	_cleanup_free_ char *parent = path_parent(path);
-	_cleanup_close_ int dfd = open_dir_nofollow(parent);
+	int dfd = parent_dir_of(pd, path);
 	const char *name = path_last(path);
 	struct stat st;
 
-	if (dfd < 0)
+	if (dfd < 0) {
+		_cleanup_free_ char *parent = path_parent(path);
 		return error_setf_errno(reterr, dfd, NULL, 0, 0,
 					"cannot open %s to create a mount point: %s", parent,
 					strerror(-dfd));
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		/* Another run's placeholder is shared; anything else appeared
-		 * since the plan was made: not ours to remove, and the mask
-		 * hides it all the same. */
-		if (records_has(known, st.st_dev, st.st_ino, path))
-			records_add(&t->mine, st.st_dev, st.st_ino, path);
-		return 0;
 	}
-	if (mkdirat(dfd, name, 0755) < 0) {
-		if (errno == EEXIST)
-			return 0;
+	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
 		return error_setf_errno(reterr, -errno, NULL, 0, 0,
 					"cannot create mount point %s: %m", path);
-	}
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		int r = -errno;
-		(void)unlinkat(dfd, name, AT_REMOVEDIR);
-		return error_setf_errno(reterr, r, NULL, 0, 0, "%s: %s", path, strerror(-r));
-	}
-	records_add(&t->mine, st.st_dev, st.st_ino, path);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return error_setf_errno(reterr, -errno, NULL, 0, 0, "%s: %m", path);
+	if (S_ISDIR(st.st_mode))
+		records_add(&t->mine, st.st_dev, st.st_ino, path);
 	return 0;
 }
 
@@ -253,11 +283,10 @@ static int write_run_file(struct host_targets *t)
 	return r;
 }
 
-int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
-			 struct error *reterr)
+int host_targets_begin(const struct mount_plan *m, struct host_targets **ret,
+		       struct error *reterr)
 {
 	_cleanup_free_ char *state = NULL;
-	struct records in_use = {}, orphans = {};
 	struct host_targets *t;
 	struct stat st;
 	int r;
@@ -274,7 +303,9 @@ int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->run_fd = -1;
+	t->registry = -1;
 	t->dir = xasprintf("%s/targets", state);
+	t->state = TAKE_PTR(state);
 	/* Nothing to create, and no registry yet: nothing to sweep either. */
 	if (m->n_targets == 0 && stat(t->dir, &st) < 0) {
 		host_targets_release(t);
@@ -285,39 +316,48 @@ int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
 		host_targets_release(t);
 		return r;
 	}
-	_cleanup_close_ int registry = lock_registry(t->dir);
-	if (registry < 0) {
-		r = error_setf_errno(reterr, registry, NULL, 0, 0, "cannot lock %s/registry.lock: %s",
-				     t->dir, strerror(-registry));
+	t->registry = lock_registry(t->dir);
+	if (t->registry < 0) {
+		r = error_setf_errno(reterr, t->registry, NULL, 0, 0,
+				     "cannot lock %s/registry.lock: %s", t->dir,
+				     strerror(-t->registry));
 		host_targets_release(t);
 		return r;
 	}
+	scan_runs(t->dir, NULL, &t->in_use, &t->orphans);
+	*ret = t;
+	return 0;
+}
 
-	scan_runs(t->dir, NULL, &in_use, &orphans);
-	/* A placeholder any run recorded, live or gone, may be shared. */
-	struct records known = {};
-	for (size_t i = 0; i < in_use.n; i++)
-		records_add(&known, in_use.v[i].dev, in_use.v[i].ino, in_use.v[i].path);
-	for (size_t i = 0; i < orphans.n; i++)
-		records_add(&known, orphans.v[i].dev, orphans.v[i].ino, orphans.v[i].path);
-	r = 0;
+int host_targets_finish(struct host_targets *t, const struct mount_plan *m,
+			struct error *reterr)
+{
+	struct parent_dir pd = { .fd = -1 };
+	int r = 0;
+
+	if (!t || t->registry < 0)
+		return 0;
 	for (size_t i = 0; r >= 0 && i < m->n_targets; i++)
-		r = hold_target(t, m->targets[i].path, &known, reterr);
-	records_free(&known);
+		r = hold_target(t, &pd, m->targets[i].path, reterr);
 	/* Orphans nobody uses any more go now. One that the plan mounts
 	 * from or onto stays, as ours: when the plan was made it looked
 	 * like a real directory (an existing `.git`, bound read-only), and
 	 * removing it now would make the launch fail. */
-	for (size_t i = 0; i < orphans.n; i++) {
-		const struct record *o = &orphans.v[i];
-		if (records_has(&in_use, o->dev, o->ino, o->path) ||
+	struct host_trash trash = HOST_TRASH_INIT;
+	if (t->orphans.n > 0)
+		host_trash_open(&trash, t->state);
+	for (size_t i = 0; i < t->orphans.n; i++) {
+		const struct record *o = &t->orphans.v[i];
+		if (records_has(&t->in_use, o->dev, o->ino, o->path) ||
 		    records_has(&t->mine, o->dev, o->ino, o->path))
 			continue;
 		if (r >= 0 && plan_uses(m, o->path))
 			records_add(&t->mine, o->dev, o->ino, o->path);
 		else
-			remove_placeholder(o);
+			remove_placeholder(o, &pd, &trash);
 	}
+	host_trash_close(&trash);
+	parent_dir_done(&pd);
 	if (r >= 0 && t->mine.n > 0)
 		r = create_run_file(t, reterr);
 	if (r >= 0 && t->run_path) {
@@ -326,9 +366,22 @@ int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
 			error_setf_errno(reterr, r, NULL, 0, 0, "cannot write %s: %s", t->run_path,
 					 strerror(-r));
 	}
-	records_free(&in_use);
-	records_free(&orphans);
-	safe_close(TAKE_FD(registry));
+	records_free(&t->in_use);
+	records_free(&t->orphans);
+	t->registry = safe_close(t->registry);
+	return r;
+}
+
+int host_targets_acquire(const struct mount_plan *m, struct host_targets **ret,
+			 struct error *reterr)
+{
+	struct host_targets *t = NULL;
+	int r;
+
+	*ret = NULL;
+	r = host_targets_begin(m, &t, reterr);
+	if (r >= 0)
+		r = host_targets_finish(t, m, reterr);
 	if (r < 0) {
 		host_targets_release(t);
 		return r;
@@ -341,18 +394,25 @@ void host_targets_release(struct host_targets *t)
 {
 	if (!t)
 		return;
+	/* Unfinished: our lock goes first, or we would wait for ourselves. */
+	t->registry = safe_close(t->registry);
 	if (t->mine.n > 0) {
 		_cleanup_close_ int registry = lock_registry(t->dir);
 		/* Without the registry lock nothing is removed: the next run
 		 * finds our run file unlocked and cleans up. */
 		if (registry >= 0) {
 			struct records in_use = {};
+			struct parent_dir pd = { .fd = -1 };
+			struct host_trash trash;
+			host_trash_open(&trash, t->state);
 			scan_runs(t->dir, t->run_path, &in_use, NULL);
 			for (size_t i = 0; i < t->mine.n; i++) {
 				const struct record *mine = &t->mine.v[i];
 				if (!records_has(&in_use, mine->dev, mine->ino, mine->path))
-					remove_placeholder(mine);
+					remove_placeholder(mine, &pd, &trash);
 			}
+			parent_dir_done(&pd);
+			host_trash_close(&trash);
 			records_free(&in_use);
 			if (t->run_path)
 				(void)unlink(t->run_path);
@@ -362,7 +422,10 @@ void host_targets_release(struct host_targets *t)
 	}
 	safe_close(t->run_fd);
 	records_free(&t->mine);
+	records_free(&t->in_use);
+	records_free(&t->orphans);
 	free(t->run_path);
 	free(t->dir);
+	free(t->state);
 	free(t);
 }

@@ -309,6 +309,27 @@ test_run_placeholder_never_removes_real_content() {
 	[ -f "$WS/.git/HEAD" ] || fail "removed a directory the user filled"
 }
 
+# Placeholders leave the workspace when the run ends; on the state
+# directory's filesystem they wait in its trash, which the next run
+# empties while its sandbox starts (src/linux/host_trash.h). Only empty
+# directories are deleted from there.
+test_run_placeholder_trash_is_emptied_by_the_next_run() {
+	make_ws
+	local state=/tmp/cordon-$(id -u)
+	case ${XDG_RUNTIME_DIR:-} in /*) [ -d "$XDG_RUNTIME_DIR/cordon" ] && state=$XDG_RUNTIME_DIR/cordon ;; esac
+	crun -C "$WS" -- true
+	[ -d "$state/trash" ] || fail "no trash in $state"
+	ls -A "$state/trash" >"$T/before"
+	mkdir "$state/trash/full-$$"
+	echo keep >"$state/trash/full-$$/x"
+	crun -C "$WS" -- true
+	while read -r e; do
+		[ ! -e "$state/trash/$e" ] || fail "the next run left $state/trash/$e"
+	done <"$T/before"
+	expect_eq keep "$(cat "$state/trash/full-$$/x")" "a non-empty trash entry"
+	rm -rf "$state/trash/full-$$"
+}
+
 # These need what only a mount namespace gives: protected metadata and
 # masks below a writable or readable root (carve-outs the landlock backend
 # refuses by design), the sandbox's own /dev, placeholders. The landlock
@@ -333,4 +354,5 @@ e2e_backends "$E2E_NS" test_run_workspace_write_inside_not_outside \
 	test_run_no_mount_targets_left_on_host \
 	test_run_concurrent_runs_share_placeholders_safely \
 	test_run_killed_run_leftovers_are_cleaned_next_time \
-	test_run_placeholder_never_removes_real_content
+	test_run_placeholder_never_removes_real_content \
+	test_run_placeholder_trash_is_emptied_by_the_next_run

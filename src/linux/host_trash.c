@@ -1,0 +1,116 @@
+/* The placeholder trash (see host_trash.h). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+
+#include "linux/host_trash.h"
+#include "linux/state_dir.h"
+#include "util/macros.h"
+
+/* Whether the directory NAME in DFD has an entry besides "." and "..". An
+ * error counts as content: the directory is then left alone. */
+static bool has_content(int dfd, const char *name)
+{
+	_cleanup_close_ int fd =
+		openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* Room for ".", ".." and one more name of any length. */
+	char buf[2 * sizeof(struct dirent64)] __attribute__((aligned(8)));
+	long n;
+
+	if (fd < 0)
+		return true;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+				return true;
+			off += de->d_reclen;
+		}
+	return n < 0;
+}
+
+void host_trash_open(struct host_trash *t, const char *state_dir)
+{
+	_cleanup_free_ char *path = xasprintf("%s/trash", state_dir);
+	struct stat st;
+	int fd;
+
+	*t = (struct host_trash)HOST_TRASH_INIT;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return;
+	fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* Ours alone, like the state directory it is in. */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		safe_close(fd);
+		return;
+	}
+	t->fd = fd;
+	t->dev = st.st_dev;
+}
+
+void host_trash_close(struct host_trash *t)
+{
+	safe_close(t->fd);
+	*t = (struct host_trash)HOST_TRASH_INIT;
+}
+
+bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
+		     const char *path)
+{
+	char entry[64];
+	int r = -1;
+
+	/* rename(2) does not cross filesystems. */
+	if (t->fd < 0 || st->st_dev != t->dev)
+		return false;
+	/* The pid may be an earlier run's too: NOREPLACE, and the next number. */
+	for (unsigned attempt = 0; attempt < 8 && r < 0; attempt++) {
+		snprintf(entry, sizeof(entry), "%d.%u", (int)getpid(), t->seq++);
+		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
+		if (r < 0 && errno != EEXIST)
+			return false;
+	}
+	if (r < 0)
+		return false;
+	/* Checked after the move, when nothing can add to it by its old path:
+	 * what the user put there while the sandbox ran is theirs, and goes
+	 * back. */
+	if (!has_content(t->fd, entry))
+		return true;
+	if (renameat2(t->fd, entry, dfd, name, RENAME_NOREPLACE) < 0)
+		fprintf(stderr,
+			"cordon: warning: %s had content and something else took its name; "
+			"it is in the trash of cordon's state directory as \"%s\"\n",
+			path, entry);
+	return true;
+}
+
+void host_trash_empty(unsigned max)
+{
+	_cleanup_free_ char *state = NULL, *path = NULL;
+	_cleanup_close_ int fd = -1;
+	char buf[4096] __attribute__((aligned(8)));
+	unsigned done = 0;
+	long n;
+
+	if (state_dir_get(&state) < 0)
+		return;
+	path = xasprintf("%s/trash", state);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (done < max && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n && done < max;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			off += de->d_reclen;
+			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+				continue;
+			/* ENOTEMPTY, ENOTDIR: not a placeholder; ENOENT: another
+			 * run was first. Either way, not ours to insist on. */
+			(void)unlinkat(fd, de->d_name, AT_REMOVEDIR);
+			done++;
+		}
+}

@@ -1,0 +1,198 @@
+/* Placeholders and their trash, on a real filesystem (no privileges): what
+ * is made, what is adopted, what is moved out and deleted, and what is never
+ * touched. The state directory is a temporary XDG_RUNTIME_DIR on the same
+ * filesystem as the workspace, so that the trash can take placeholders. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "linux/host_targets.h"
+#include "linux/host_trash.h"
+#include "plan/plan.h"
+#include "util/macros.h"
+
+static char base[] = "/tmp/cordon-unit-targets.XXXXXX";
+static char *ws, *trash;
+
+static void setup(void)
+{
+	cr_assert_not_null(mkdtemp(base));
+	ws = xasprintf("%s/ws", base);
+	cr_assert_eq(mkdir(ws, 0755), 0);
+	char *run = xasprintf("%s/run", base);
+	cr_assert_eq(mkdir(run, 0700), 0);
+	setenv("XDG_RUNTIME_DIR", run, 1);
+	trash = xasprintf("%s/cordon/trash", run);
+	free(run);
+}
+
+static void teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", base);
+	cr_expect_eq(system(cmd), 0);
+	free(cmd);
+	free(ws);
+	free(trash);
+}
+
+/* A plan whose only content is placeholders for NAMES in the workspace. */
+static struct mount_plan *plan_with(const char *const *names)
+{
+	struct mount_plan *m = xcalloc(1, sizeof(*m));
+
+	for (; *names; names++) {
+		m->targets = xrealloc(m->targets, (m->n_targets + 1) * sizeof(*m->targets));
+		m->targets[m->n_targets++] = (struct host_target){
+			.path = xasprintf("%s/%s", ws, *names),
+			.why = xstrdup("test"),
+		};
+	}
+	return m;
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	bool r = lstat(p, &st) == 0;
+
+	free(p);
+	return r;
+}
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += !streq(de->d_name, ".") && !streq(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static void make_dir_in(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	cr_assert_eq(mkdir(p, 0755), 0, "mkdir %s", p);
+	free(p);
+}
+
+static void make_file_in(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	cr_assert_geq(fd, 0, "create %s", p);
+	close(fd);
+	free(p);
+}
+
+TestSuite(host_targets, .init = setup, .fini = teardown);
+
+Test(host_targets, made_then_moved_to_trash_then_deleted)
+{
+	const char *names[] = { ".git", ".codex", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	cr_assert(exists_in(ws, ".git") && exists_in(ws, ".codex"));
+	host_targets_release(t);
+	cr_assert(!exists_in(ws, ".git") && !exists_in(ws, ".codex"),
+		  "the names leave the workspace at once");
+	cr_assert_eq(count_entries(trash), 2, "the directories wait in the trash");
+	host_trash_empty(HOST_TRASH_SWEEP_MAX);
+	cr_assert_eq(count_entries(trash), 0);
+}
+
+/* bwrap makes a mount point it misses itself, and may be first. */
+Test(host_targets, directory_made_meanwhile_is_adopted)
+{
+	const char *names[] = { ".git", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_begin(m, &t, &err), 0, "%s", err.message);
+	make_dir_in(ws, ".git");
+	cr_assert_eq(host_targets_finish(t, m, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	cr_assert(!exists_in(ws, ".git"), "bwrap's mount point was left on the host");
+}
+
+/* Something that is not a directory is nobody's placeholder. */
+Test(host_targets, file_made_meanwhile_is_left_alone)
+{
+	const char *names[] = { ".envrc", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_begin(m, &t, &err), 0, "%s", err.message);
+	make_file_in(ws, ".envrc");
+	cr_assert_eq(host_targets_finish(t, m, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	cr_assert(exists_in(ws, ".envrc"));
+	cr_assert_eq(count_entries(trash), 0);
+}
+
+/* The user filled a placeholder on the host while the sandbox ran: it is
+ * theirs now, and stays where it is. */
+Test(host_targets, filled_placeholder_stays)
+{
+	const char *names[] = { ".git", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+	char *git = xasprintf("%s/.git", ws);
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	make_file_in(git, "HEAD");
+	host_targets_release(t);
+	cr_assert(exists_in(git, "HEAD"), "the user's repository was moved away");
+	cr_assert_eq(count_entries(trash), 0);
+	free(git);
+}
+
+/* Two runs sharing a placeholder: the first to end leaves it to the other. */
+Test(host_targets, shared_placeholder_outlives_the_first_run)
+{
+	const char *names[] = { ".git", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *a = NULL, *b = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_acquire(m, &a, &err), 0, "%s", err.message);
+	cr_assert_eq(host_targets_acquire(m, &b, &err), 0, "%s", err.message);
+	host_targets_release(a);
+	cr_assert(exists_in(ws, ".git"), "removed while another run used it");
+	host_targets_release(b);
+	cr_assert(!exists_in(ws, ".git"));
+}
+
+/* The trash deletes empty directories only. */
+Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
+{
+	const char *names[] = { ".git", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	/* Makes the trash. */
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	make_dir_in(trash, "full");
+	char *full = xasprintf("%s/full", trash);
+	make_file_in(full, "x");
+	make_file_in(trash, "file");
+	host_trash_empty(HOST_TRASH_SWEEP_MAX);
+	cr_assert(exists_in(full, "x") && exists_in(trash, "file"));
+	cr_assert_eq(count_entries(trash), 2);
+	free(full);
+}
