@@ -12,10 +12,22 @@
 
 int backend_bwrap_find(char *const *untrusted_dirs, char **ret, struct error *reterr)
 {
+	/* auto looks for bwrap to check it, then runs it: one PATH walk for
+	 * both, for the same untrusted directories. */
+	static char *found;
+	static char *const *found_for;
+
+	if (found && found_for == untrusted_dirs) {
+		*ret = xstrdup(found);
+		return 0;
+	}
 	if (find_program("bwrap", untrusted_dirs, ret) < 0)
 		return error_setf_errno(reterr, -ENOENT, NULL, 0, 0,
 					"no usable bwrap on PATH (outside the workspace); install "
 					"bubblewrap (apt-get install bubblewrap)");
+	free(found);
+	found = xstrdup(*ret);
+	found_for = untrusted_dirs;
 	return 0;
 }
 

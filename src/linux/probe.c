@@ -32,11 +32,17 @@ enum wsl_version probe_wsl_classify(const char *osrelease, const char *version)
 
 enum wsl_version probe_wsl(void)
 {
+	/* The kernel does not change under a running cordon, and auto asks
+	 * twice (its bwrap check, the user namespace probe). */
+	static int known = -1;
 	_cleanup_free_ char *rel = NULL, *ver = NULL;
 
+	if (known >= 0)
+		return (enum wsl_version)known;
 	(void)read_file_max("/proc/sys/kernel/osrelease", 4096, &rel, NULL);
 	(void)read_file_max("/proc/version", 4096, &ver, NULL);
-	return probe_wsl_classify(rel, ver);
+	known = (int)probe_wsl_classify(rel, ver);
+	return (enum wsl_version)known;
 }
 
 /* A numeric sysctl, or -1 when it does not exist here. */
