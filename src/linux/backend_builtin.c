@@ -106,6 +106,7 @@ static int launch_once(const struct mount_plan *plan, const struct sandbox_reque
 		/* The child is the sandbox's init: supervise signals its
 		 * children (the command), or itself, which passes them on. */
 		.init_pid = child.pid,
+		.own_pid_namespace = true,
 		.on_started = hold ? attach_then_release : NULL,
 		.userdata = &ctx,
 	};

@@ -109,6 +109,48 @@ static int arm_timer(double seconds)
 	return fd;
 }
 
+/* The sandbox's init, held by a pidfd from the moment its pid is known
+ * (before it can die and its pid be reused). */
+struct init_handle {
+	int pidfd; /* -1: none (not known yet, already gone, or no pidfd_open) */
+	bool tried;
+};
+
+static void init_handle_open(struct init_handle *h, pid_t pid)
+{
+	if (h->tried || pid <= 0)
+		return;
+	h->tried = true;
+	h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Returns once nothing of the sandbox is left. Until then a process the
+ * command left behind can still act in its writable roots, and a
+ * placeholder removed meanwhile (host_targets.c) no longer masks anything:
+ * a `mv prepared .git` looping in the background would win the moment the
+ * placeholder leaves. The command's exit does not end the sandbox (bwrap's
+ * init keeps waiting for the other children, and dies only with bwrap);
+ * the end of its init does: a pid namespace's init finishes exiting only
+ * after the kernel has killed and reaped every other process in it
+ * (zap_pid_ns_processes), and its pidfd reports that exit. So: SIGKILL the
+ * launcher (unless it is reaped already: its pid may be another process's
+ * now) and the init (the command is done; what is left would be killed
+ * anyway), then wait for the init's pidfd. Without pidfd_open (Linux < 5.3)
+ * only the launcher is waited for, as before. */
+static void end_sandbox(pid_t launcher, bool launcher_reaped, struct init_handle *h)
+{
+	if (!launcher_reaped)
+		(void)kill(launcher, SIGKILL);
+	if (h->pidfd < 0)
+		return;
+	struct pollfd p = { .fd = h->pidfd, .events = POLLIN };
+	/* EPERM for a set-user-ID bwrap's init: it dies with bwrap. */
+	(void)syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	h->pidfd = safe_close(h->pidfd);
+}
+
 int supervise_wait(const struct supervise_request *req, struct supervise_result *ret)
 {
 	sigset_t s;
@@ -123,18 +165,28 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 
 	bool started = false;
 	int hook_error = 0;
+	struct init_handle init = { .pidfd = -1 };
+	bool reaped = false;
+
+	int r = 0;
 
 	forwarded_signals(&s);
 	sfd = signalfd(-1, &s, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0)
-		return -errno;
+	if (sfd < 0) {
+		r = -errno;
+		goto end;
+	}
 	if (req->timeout > 0) {
 		tfd = arm_timer(req->timeout);
-		if (tfd < 0)
-			return tfd;
+		if (tfd < 0) {
+			r = tfd;
+			goto end;
+		}
 	}
 
 	for (;;) {
+		if (req->own_pid_namespace)
+			init_handle_open(&init, init_pid);
 		if (!started && init_pid > 0 && req->on_started) {
 			started = true;
 			hook_error = req->on_started(req->userdata, init_pid);
@@ -143,10 +195,14 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 		}
 		/* Reap first: SIGCHLD may have been consumed by an earlier read. */
 		pid_t w = waitpid(req->pid, &status, WNOHANG);
-		if (w == req->pid)
+		if (w == req->pid) {
+			reaped = true;
 			break;
-		if (w < 0 && errno != EINTR)
-			return -errno;
+		}
+		if (w < 0 && errno != EINTR) {
+			r = -errno;
+			goto end;
+		}
 
 		struct pollfd pfd[3] = {
 			{ .fd = sfd, .events = POLLIN },
@@ -156,7 +212,8 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			r = -errno;
+			goto end;
 		}
 		if (pfd[2].revents) {
 			ssize_t n = read(status_fd, buf + len, sizeof(buf) - 1 - len);
@@ -213,6 +270,14 @@ int supervise_wait(const struct supervise_request *req, struct supervise_result 
 		buf[len] = '\0';
 		parse_status(buf, &init_pid, &exited_reported, &exit_code);
 	}
+end:
+	/* On every way out: the caller removes placeholders next. */
+	if (req->own_pid_namespace) {
+		init_handle_open(&init, init_pid);
+		end_sandbox(req->pid, reaped, &init);
+	}
+	if (r < 0)
+		return r;
 
 	*ret = (struct supervise_result){
 		.wait_status = status,

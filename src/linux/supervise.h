@@ -24,6 +24,12 @@ struct supervise_request {
 	 * builtin sandbox's init reports it, then tears the namespaces down,
 	 * which takes a while; bwrap's monitor returns at that point too). */
 	bool exit_code_ends;
+	/* The init (init_pid, or the child-pid status_fd reports) is the
+	 * init of the sandbox's own pid namespace: supervise_wait returns
+	 * only once it, and with it everything in the sandbox, is gone (see
+	 * end_sandbox in supervise.c). False where cordon itself stands in
+	 * for init (the landlock backend). */
+	bool own_pid_namespace;
 };
 
 struct supervise_result {

@@ -309,6 +309,30 @@ test_run_placeholder_never_removes_real_content() {
 	[ -f "$WS/.git/HEAD" ] || fail "removed a directory the user filled"
 }
 
+# A process the command leaves behind lives until the sandbox's init is
+# gone, and a placeholder removed before that no longer masks anything:
+# one that keeps trying to move a prepared repository to .git would plant
+# it on the host. cordon removes placeholders only once nothing of the
+# sandbox is left (supervise.c). Before that fix this won in most runs.
+test_run_leftover_process_cannot_take_a_placeholders_name() {
+	command -v python3 >/dev/null || skip "needs python3"
+	make_ws
+	for i in 1 2 3 4 5 6 7 8; do
+		mkdir -p "$WS/evil/hooks"
+		echo 'ref: refs/heads/main' >"$WS/evil/HEAD"
+		crun -C "$WS" -- sh -c 'python3 -c "
+import os
+while True:
+    try:
+        os.rename(\"evil\", \".git\")
+        break
+    except OSError:
+        pass
+" & sleep 0.2' 2>/dev/null || true
+		[ ! -e "$WS/.git" ] || fail "run $i: a process of the finished sandbox made $WS/.git"
+	done
+}
+
 # Placeholders leave the workspace when the run ends; on the state
 # directory's filesystem they wait in its trash, which the next run
 # empties while its sandbox starts (src/linux/host_trash.h). Only empty
@@ -355,4 +379,5 @@ e2e_backends "$E2E_NS" test_run_workspace_write_inside_not_outside \
 	test_run_concurrent_runs_share_placeholders_safely \
 	test_run_killed_run_leftovers_are_cleaned_next_time \
 	test_run_placeholder_never_removes_real_content \
-	test_run_placeholder_trash_is_emptied_by_the_next_run
+	test_run_placeholder_trash_is_emptied_by_the_next_run \
+	test_run_leftover_process_cannot_take_a_placeholders_name
