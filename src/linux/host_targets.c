@@ -7,9 +7,9 @@
  * taken belongs to a run that is gone (the kernel drops flocks with the
  * process, SIGKILL included): its placeholders are orphans. A placeholder is
  * removed when no live run lists it, and only while it is still the empty
- * directory that was recorded. One file per run, not per placeholder, keeps
- * the cost at two file operations per run plus the placeholders' own mkdir
- * and rmdir. */
+ * directory that was recorded ("removed": moved to the trash, see
+ * host_trash.h, or rmdir'ed). One file per run, not per placeholder, keeps
+ * the cost at two file operations per run plus the placeholders' own. */
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/file.h>
