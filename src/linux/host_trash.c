@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "linux/host_trash.h"
 #include "linux/state_dir.h"
@@ -49,6 +50,9 @@ void host_trash_open(struct host_trash *t, const char *state_dir)
 	}
 	t->fd = fd;
 	t->dev = st.st_dev;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t->opened = (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec;
 }
 
 void host_trash_close(struct host_trash *t)
@@ -66,9 +70,10 @@ bool host_trash_take(struct host_trash *t, int dfd, const char *name, const stru
 	/* rename(2) does not cross filesystems. */
 	if (t->fd < 0 || st->st_dev != t->dev)
 		return false;
-	/* The pid may be an earlier run's too: NOREPLACE, and the next number. */
+	/* Unique to this opening of the trash (a run opens it more than once);
+	 * NOREPLACE all the same, and the next number if it was taken. */
 	for (unsigned attempt = 0; attempt < 8 && r < 0; attempt++) {
-		snprintf(entry, sizeof(entry), "%d.%u", (int)getpid(), t->seq++);
+		snprintf(entry, sizeof(entry), "%d.%llx.%u", (int)getpid(), t->opened, t->seq++);
 		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
 		if (r < 0 && errno != EEXIST)
 			return false;

@@ -23,6 +23,7 @@
 struct host_trash {
 	int fd;   /* STATE/trash, or -1 when there is none to use */
 	dev_t dev;
+	unsigned long long opened; /* ns, CLOCK_MONOTONIC: with the pid, names this opening */
 	unsigned seq;
 };
 

@@ -196,3 +196,19 @@ Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
 	cr_assert_eq(count_entries(trash), 2);
 	free(full);
 }
+
+/* A run opens the trash more than once (orphans, then its own); names
+ * stay unique across openings, so every placeholder goes to the trash. */
+Test(host_targets, trash_names_are_unique_across_openings)
+{
+	const char *names[] = { ".a", ".b", ".c", ".d", ".e", ".f", ".g", ".h", ".i", NULL };
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct error err = {};
+
+	for (int round = 0; round < 2; round++) {
+		struct host_targets *t = NULL;
+		cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+		host_targets_release(t);
+	}
+	cr_assert_eq(count_entries(trash), 18);
+}
