@@ -40,6 +40,7 @@ struct sandbox_request {
 	bool allow_weaker;   /* --allow-weaker: landlock may drop carve-outs it cannot express */
 	const char *ripgrep; /* `rg` for deny globs, or NULL for the built-in walker */
 	char *const *untrusted_dirs; /* never take a helper binary from below these */
+	const char *bwrap;   /* the bwrap to run, when auto's check found it; else looked up */
 	const struct sandbox_network_hooks *network; /* NETWORK_PROXY only */
 };
 

@@ -36,6 +36,7 @@ struct auto_ctx {
 	struct userns_status userns;
 	bool wsl_probed;
 	enum wsl_version wsl;
+	char *bwrap; /* found by check_bwrap, handed to the bwrap backend */
 };
 
 typedef int (*backend_run_fn)(const struct sandbox_request *req, int *ret_status,
@@ -76,19 +77,20 @@ static char *userns_why(const struct userns_status *s)
 
 static int check_bwrap(struct auto_ctx *c, char **ret_why)
 {
-	_cleanup_free_ char *bwrap = NULL;
 	struct error err = {};
 
 	if (ctx_wsl(c) == WSL_1) {
 		*ret_why = userns_why(ctx_userns(c));
 		return -EOPNOTSUPP;
 	}
-	if (backend_bwrap_find(c->req->untrusted_dirs, &bwrap, &err) < 0) {
+	free(c->bwrap);
+	c->bwrap = NULL;
+	if (backend_bwrap_find(c->req->untrusted_dirs, &c->bwrap, &err) < 0) {
 		*ret_why = xstrdup(err.message);
 		error_clear(&err);
 		return -ENOENT;
 	}
-	if (probe_setuid_root(bwrap))
+	if (probe_setuid_root(c->bwrap))
 		return 0;
 	const struct userns_status *u = ctx_userns(c);
 	if (u->cause == USERNS_OK || u->cause == USERNS_APPARMOR)
@@ -161,6 +163,7 @@ size_t backend_auto_check(const struct sandbox_request *req, struct backend_verd
 		ret[k].why = why;
 	}
 	userns_status_done(&c.userns);
+	free(c.bwrap);
 	return k;
 }
 
@@ -185,7 +188,10 @@ int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct 
 		if (reasons.len)
 			fprintf(stderr, "cordon: backend auto: using %s (%s)\n",
 				backend_kind_to_string(s->kind), reasons.s);
-		r = s->run(req, ret_status, reterr);
+		/* The bwrap the check looked at is the one that runs. */
+		struct sandbox_request checked = *req;
+		checked.bwrap = c.bwrap;
+		r = s->run(&checked, ret_status, reterr);
 		if (r != -BACKEND_ENOTSTARTED)
 			goto done;
 		/* The launcher failed before the command started: nothing ran.
@@ -206,6 +212,7 @@ int backend_auto_run(const struct sandbox_request *req, int *ret_status, struct 
 			     req->policy->profile_name, reasons.s ? reasons.s : "");
 done:
 	userns_status_done(&c.userns);
+	free(c.bwrap);
 	free(reasons.s);
 	return r;
 }

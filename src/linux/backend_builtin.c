@@ -12,6 +12,7 @@
 #include "linux/supervise.h"
 #include "plan/plan.h"
 #include "util/strv.h"
+#include "util/exit_code.h"
 
 /* What the bwrap backend asks of bwrap (bwrap_argv.c), as process options:
  * a new user namespace also as root, pid and ipc namespaces, a network
@@ -178,6 +179,6 @@ int backend_builtin_run(const struct sandbox_request *req, int *ret_status, stru
 		return error_setf_errno(reterr, -BACKEND_ENOTSTARTED, NULL, 0, 0,
 					"builtin sandbox: %s", out.message);
 	}
-	*ret_status = supervise_exit_code(out.res.wait_status);
+	*ret_status = exit_code_of(out.res.wait_status);
 	return 0;
 }

@@ -9,25 +9,14 @@
 #include "plan/plan.h"
 #include "util/fs.h"
 #include "util/strv.h"
+#include "util/exit_code.h"
 
 int backend_bwrap_find(char *const *untrusted_dirs, char **ret, struct error *reterr)
 {
-	/* auto looks for bwrap to check it, then runs it: one PATH walk for
-	 * both, for the same untrusted directories. */
-	static char *found;
-	static char *const *found_for;
-
-	if (found && found_for == untrusted_dirs) {
-		*ret = xstrdup(found);
-		return 0;
-	}
 	if (find_program("bwrap", untrusted_dirs, ret) < 0)
 		return error_setf_errno(reterr, -ENOENT, NULL, 0, 0,
 					"no usable bwrap on PATH (outside the workspace); install "
 					"bubblewrap (apt-get install bubblewrap)");
-	free(found);
-	found = xstrdup(*ret);
-	found_for = untrusted_dirs;
 	return 0;
 }
 
@@ -119,8 +108,9 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 	struct supervise_result res = {};
 	int r;
 
-	r = backend_bwrap_find(req->untrusted_dirs, &bwrap, reterr);
-	if (r < 0)
+	if (req->bwrap)
+		bwrap = xstrdup(req->bwrap);
+	else if ((r = backend_bwrap_find(req->untrusted_dirs, &bwrap, reterr)) < 0)
 		return r;
 	r = backend_bwrap_plan(req, &plan, reterr);
 	if (r < 0)
@@ -130,13 +120,10 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 	/* Without placeholders to make, only other runs' orphans to sweep:
 	 * done first, so that the command need not wait for it (and
 	 * `explain --format bwrap` knows when it does). */
-	if (r >= 0 && plan->n_targets == 0) {
+	if (r >= 0 && plan->n_targets == 0)
 		r = host_targets_finish(targets, plan, reterr);
-		if (r >= 0)
-			r = launch_once(bwrap, plan, req, NULL, &res, reterr);
-	} else if (r >= 0) {
-		r = launch_once(bwrap, plan, req, targets, &res, reterr);
-	}
+	if (r >= 0)
+		r = launch_once(bwrap, plan, req, plan->n_targets ? targets : NULL, &res, reterr);
 	/* bwrap reports "exit-code" only once the command was exec'd; without
 	 * it, and with bwrap exiting on its own (its setup errors exit 1),
 	 * setup failed and the command never started, so one retry without
@@ -169,6 +156,6 @@ int backend_bwrap_run(const struct sandbox_request *req, int *ret_status, struct
 					"could not set up the sandbox (bwrap's message is above)");
 	/* Otherwise bwrap was killed (a second ^C, the OOM killer), and the
 	 * sandbox with it: a status like any killed command's. */
-	*ret_status = supervise_exit_code(res.wait_status);
+	*ret_status = exit_code_of(res.wait_status);
 	return 0;
 }

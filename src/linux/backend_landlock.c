@@ -41,6 +41,7 @@
 #include "plan/plan.h"
 #include "util/fs.h"
 #include "util/strv.h"
+#include "util/exit_code.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -353,7 +354,7 @@ static int launch(const struct sandbox_request *req, const struct landlock_plan 
 		*ret_status = backend_timed_out(req);
 		return 0;
 	}
-	*ret_status = supervise_exit_code(res.wait_status);
+	*ret_status = exit_code_of(res.wait_status);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "linux/init_reaper.h"
 #include "linux/supervise.h"
 #include "util/strbuf.h"
+#include "util/exit_code.h"
 
 /* The namespaces bwrap reports, in its order, and when. */
 static const struct {
@@ -174,7 +175,7 @@ int bwrap_monitor_run(const struct mount_plan *plan, const struct sandbox_proces
 	builtin_child_done(&child);
 
 	/* Only a command that was executed has an exit code to report. */
-	*ret_exit = init_exit_code(status);
+	*ret_exit = exit_code_of(status);
 	if (proc->json_status_fd >= 0) {
 		char line[64];
 		snprintf(line, sizeof(line), "{ \"exit-code\": %d }\n", *ret_exit);

@@ -343,7 +343,7 @@ int host_targets_finish(struct host_targets *t, const struct mount_plan *m,
 	 * from or onto stays, as ours: when the plan was made it looked
 	 * like a real directory (an existing `.git`, bound read-only), and
 	 * removing it now would make the launch fail. */
-	struct host_trash trash = HOST_TRASH_INIT;
+	struct host_trash trash = { .fd = -1 };
 	if (t->orphans.n > 0)
 		host_trash_open(&trash, t->state);
 	for (size_t i = 0; i < t->orphans.n; i++) {

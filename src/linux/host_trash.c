@@ -14,7 +14,7 @@
 static bool has_content(int dfd, const char *name)
 {
 	_cleanup_close_ int fd =
-		openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	    openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	/* Room for ".", ".." and one more name of any length. */
 	char buf[2 * sizeof(struct dirent64)] __attribute__((aligned(8)));
 	long n;
@@ -37,7 +37,7 @@ void host_trash_open(struct host_trash *t, const char *state_dir)
 	struct stat st;
 	int fd;
 
-	*t = (struct host_trash)HOST_TRASH_INIT;
+	*t = (struct host_trash){.fd = -1};
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return;
 	fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -52,13 +52,14 @@ void host_trash_open(struct host_trash *t, const char *state_dir)
 	t->dev = st.st_dev;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->opened = (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec;
+	t->opened =
+	    (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec;
 }
 
 void host_trash_close(struct host_trash *t)
 {
 	safe_close(t->fd);
-	*t = (struct host_trash)HOST_TRASH_INIT;
+	*t = (struct host_trash){.fd = -1};
 }
 
 bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,

@@ -21,13 +21,11 @@
 #include <sys/stat.h>
 
 struct host_trash {
-	int fd;   /* STATE/trash, or -1 when there is none to use */
+	int fd; /* STATE/trash, or -1 when there is none to use */
 	dev_t dev;
 	unsigned long long opened; /* ns, CLOCK_MONOTONIC: with the pid, names this opening */
 	unsigned seq;
 };
-
-#define HOST_TRASH_INIT { .fd = -1 }
 
 /* Opens STATE_DIR/trash, creating it. Without it (a trash that is not
  * ours) T->fd stays -1, and placeholders are removed directly. */

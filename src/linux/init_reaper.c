@@ -3,6 +3,7 @@
 
 #include "linux/init_reaper.h"
 #include "util/macros.h"
+#include "util/exit_code.h"
 
 void init_reaper_signals(sigset_t *ret)
 {
@@ -12,15 +13,6 @@ void init_reaper_signals(sigset_t *ret)
 	for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
 		sigaddset(ret, forwarded[i]);
 	sigaddset(ret, SIGCHLD);
-}
-
-int init_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
 }
 
 static void report_exit(int fd, int code)
@@ -69,7 +61,7 @@ _noreturn_ void init_reaper_run(pid_t command, int status_fd, bool linger)
 			if (pid <= 0)
 				break;
 			if (pid == command) {
-				code = init_exit_code(status);
+				code = exit_code_of(status);
 				if (status_fd >= 0)
 					report_exit(status_fd, code);
 				if (!linger)

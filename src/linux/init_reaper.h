@@ -11,9 +11,6 @@
 
 #include "util/macros.h"
 
-/* A wait status as a shell reports it: the exit code, 128+N for signal N,
- * 255 for anything else. */
-int init_exit_code(int wait_status);
 /* The signals init passes on to the command (SIGCHLD is its own). */
 void init_reaper_signals(sigset_t *ret);
 /* Reaps every child; passes each signal of init_reaper_signals() to

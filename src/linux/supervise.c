@@ -36,15 +36,6 @@ void supervise_restore_signals(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
-int supervise_exit_code(int wait_status)
-{
-	if (WIFEXITED(wait_status))
-		return WEXITSTATUS(wait_status);
-	if (WIFSIGNALED(wait_status))
-		return 128 + WTERMSIG(wait_status);
-	return 125;
-}
-
 /* bwrap's --json-status-fd writes one JSON object per line:
  * {"child-pid": N, ...} after the clone, {"exit-code": N} after the command
  * ran. Only these two keys matter here. */
@@ -60,6 +51,16 @@ static void parse_status(const char *buf, pid_t *child_pid, bool *exited, int *e
 	}
 }
 
+/* The pids of the children of the sandbox's init, space-separated, as
+ * /proc says; -errno. */
+static int init_children(pid_t init_pid, char **ret)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init_pid, (int)init_pid);
+	return read_file_max(path, 1 << 16, ret, NULL);
+}
+
 /* The command is the child of the sandbox's init (bwrap runs a reaper as
  * PID 1 of the new pid namespace), so signals go to the command's process
  * group directly, the job a terminal would have signalled: a shell waiting
@@ -72,12 +73,10 @@ static void parse_status(const char *buf, pid_t *child_pid, bool *exited, int *e
  * Returns false when the command cannot be found. */
 static bool signal_command(pid_t init_pid, int sig)
 {
-	char path[64];
 	_cleanup_free_ char *children = NULL;
 	bool sent = false;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)init_pid, (int)init_pid);
-	if (read_file_max(path, 1 << 16, &children, NULL) < 0)
+	if (init_children(init_pid, &children) < 0)
 		return false;
 	for (char *s = children, *save = NULL, *tok; (tok = strtok_r(s, " \n", &save)); s = NULL) {
 		pid_t pid = (pid_t)strtol(tok, NULL, 10);
@@ -138,13 +137,10 @@ static bool init_alive(const struct init_handle *h)
 static bool init_alone(const struct init_handle *h, pid_t pid)
 {
 	_cleanup_free_ char *children = NULL;
-	char path[64];
 
 	if (!init_alive(h))
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	if (read_file_max(path, 1 << 16, &children, NULL) < 0 ||
-	    children[strspn(children, " \n")] != '\0')
+	if (init_children(pid, &children) < 0 || children[strspn(children, " \n")] != '\0')
 		return false;
 	return init_alive(h);
 }

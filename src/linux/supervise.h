@@ -44,5 +44,3 @@ void supervise_block_signals(void);
 /* Restores the signal mask saved by supervise_block_signals (for the child). */
 void supervise_restore_signals(void);
 int supervise_wait(const struct supervise_request *req, struct supervise_result *ret);
-/* The status cordon exits with for a launcher that ended with WAIT_STATUS. */
-int supervise_exit_code(int wait_status);

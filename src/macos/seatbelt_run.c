@@ -17,6 +17,7 @@
 #include "linux/backend.h" /* struct sandbox_request: the launchers' contract */
 #include "macos/seatbelt.h"
 #include "util/strv.h"
+#include "util/exit_code.h"
 
 extern char **environ;
 
@@ -213,12 +214,7 @@ restore:
 		*ret_status = EXIT_TIMEOUT;
 		return 0;
 	}
-	if (WIFEXITED(status))
-		*ret_status = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		*ret_status = 128 + WTERMSIG(status);
-	else
-		*ret_status = EXIT_CORDON;
+	*ret_status = exit_code_of(status);
 	return 0;
 }
 

@@ -45,8 +45,8 @@ static struct mount_plan *plan_with(const char *const *names)
 	for (; *names; names++) {
 		m->targets = xrealloc(m->targets, (m->n_targets + 1) * sizeof(*m->targets));
 		m->targets[m->n_targets++] = (struct host_target){
-			.path = xasprintf("%s/%s", ws, *names),
-			.why = xstrdup("test"),
+		    .path = xasprintf("%s/%s", ws, *names),
+		    .why = xstrdup("test"),
 		};
 	}
 	return m;
@@ -96,7 +96,7 @@ TestSuite(host_targets, .init = setup, .fini = teardown);
 
 Test(host_targets, made_then_moved_to_trash_then_deleted)
 {
-	const char *names[] = { ".git", ".codex", NULL };
+	const char *names[] = {".git", ".codex", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
@@ -114,7 +114,7 @@ Test(host_targets, made_then_moved_to_trash_then_deleted)
 /* bwrap makes a mount point it misses itself, and may be first. */
 Test(host_targets, directory_made_meanwhile_is_adopted)
 {
-	const char *names[] = { ".git", NULL };
+	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
@@ -129,7 +129,7 @@ Test(host_targets, directory_made_meanwhile_is_adopted)
 /* Something that is not a directory is nobody's placeholder. */
 Test(host_targets, file_made_meanwhile_is_left_alone)
 {
-	const char *names[] = { ".envrc", NULL };
+	const char *names[] = {".envrc", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
@@ -146,7 +146,7 @@ Test(host_targets, file_made_meanwhile_is_left_alone)
  * theirs now, and stays where it is. */
 Test(host_targets, filled_placeholder_stays)
 {
-	const char *names[] = { ".git", NULL };
+	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
@@ -163,7 +163,7 @@ Test(host_targets, filled_placeholder_stays)
 /* Two runs sharing a placeholder: the first to end leaves it to the other. */
 Test(host_targets, shared_placeholder_outlives_the_first_run)
 {
-	const char *names[] = { ".git", NULL };
+	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *a = NULL, *b = NULL;
 	struct error err = {};
@@ -179,7 +179,7 @@ Test(host_targets, shared_placeholder_outlives_the_first_run)
 /* The trash deletes empty directories only. */
 Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
 {
-	const char *names[] = { ".git", NULL };
+	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
@@ -201,7 +201,7 @@ Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
  * stay unique across openings, so every placeholder goes to the trash. */
 Test(host_targets, trash_names_are_unique_across_openings)
 {
-	const char *names[] = { ".a", ".b", ".c", ".d", ".e", ".f", ".g", ".h", ".i", NULL };
+	const char *names[] = {".a", ".b", ".c", ".d", ".e", ".f", ".g", ".h", ".i", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct error err = {};
 
