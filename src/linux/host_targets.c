@@ -9,7 +9,9 @@
  * removed when no live run lists it, and only while it is still the empty
  * directory that was recorded ("removed": moved to the trash, see
  * host_trash.h, or rmdir'ed). One file per run, not per placeholder, keeps
- * the cost at two file operations per run plus the placeholders' own. */
+ * the cost at two file operations per run plus the placeholders' own. A
+ * placeholder is made by taking back the trash entry of an earlier one at
+ * the same place when there is one, with mkdir otherwise. */
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/file.h>
@@ -112,6 +114,7 @@ static int open_dir_nofollow(const char *path)
 struct parent_dir {
 	char *path;
 	int fd;
+	struct statx stx; /* its identity, for the trash keys */
 };
 
 static void parent_dir_done(struct parent_dir *p)
@@ -130,9 +133,20 @@ static int parent_dir_of(struct parent_dir *p, const char *path)
 		return p->fd;
 	parent_dir_done(p);
 	p->fd = open_dir_nofollow(parent);
-	if (p->fd >= 0)
-		p->path = TAKE_PTR(parent);
+	if (p->fd < 0)
+		return p->fd;
+	p->path = TAKE_PTR(parent);
+	if (statx(p->fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME,
+		  &p->stx) < 0)
+		p->stx.stx_mask = 0; /* no key, no reuse */
 	return p->fd;
+}
+
+/* The trash key of the placeholder PATH in PD's directory, in KEY; NULL
+ * when it has none. */
+static const char *key_of(const struct parent_dir *pd, const char *path, char key[NAME_MAX + 1])
+{
+	return host_trash_key(&pd->stx, path, key) ? key : NULL;
 }
 
 /* Removes the placeholder of REC if it is still the empty directory that
@@ -151,7 +165,8 @@ static void remove_placeholder(const struct record *rec, struct parent_dir *pd,
 		return;
 	if (!S_ISDIR(st.st_mode) || st.st_dev != rec->dev || st.st_ino != rec->ino)
 		return;
-	if (host_trash_take(trash, dfd, name, &st, rec->path))
+	char key[NAME_MAX + 1];
+	if (host_trash_take(trash, dfd, name, &st, key_of(pd, rec->path, key), rec->path))
 		return;
 	/* ENOTEMPTY if the user put something there: then it is theirs. */
 	(void)unlinkat(dfd, name, AT_REMOVEDIR);
@@ -236,12 +251,15 @@ static int create_run_file(struct host_targets *t, struct error *reterr)
  * backend_bwrap.c). It is removed after the run like one we made, and, like
  * one we made, only while empty. Anything else is not ours, and the mask
  * covers it all the same. */
-static int hold_target(struct host_targets *t, struct parent_dir *pd, const char *path,
-		       struct error *reterr)
+static int hold_target(struct host_targets *t, struct parent_dir *pd, struct host_trash *trash,
+		       const char *path, struct error *reterr)
 {
 	int dfd = parent_dir_of(pd, path);
 	const char *name = path_last(path);
+	char key[NAME_MAX + 1];
+	const char *k;
 	struct stat st;
+	int r;
 
 	if (dfd < 0) {
 		_cleanup_free_ char *parent = path_parent(path);
@@ -249,7 +267,10 @@ static int hold_target(struct host_targets *t, struct parent_dir *pd, const char
 					"cannot open %s to create a mount point: %s", parent,
 					strerror(-dfd));
 	}
-	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
+	/* Taken back from the trash, or made (EEXIST: adopted, see above). */
+	k = key_of(pd, path, key);
+	r = k ? host_trash_reclaim(trash, dfd, name, k) : -ENOENT;
+	if (r < 0 && r != -EEXIST && mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
 		return error_setf_errno(reterr, -errno, NULL, 0, 0,
 					"cannot create mount point %s: %m", path);
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -333,19 +354,19 @@ int host_targets_finish(struct host_targets *t, const struct mount_plan *m,
 			struct error *reterr)
 {
 	struct parent_dir pd = { .fd = -1 };
+	struct host_trash trash = { .fd = -1 };
 	int r = 0;
 
 	if (!t || t->registry < 0)
 		return 0;
+	if (m->n_targets > 0 || t->orphans.n > 0)
+		host_trash_open(&trash, t->state);
 	for (size_t i = 0; r >= 0 && i < m->n_targets; i++)
-		r = hold_target(t, &pd, m->targets[i].path, reterr);
+		r = hold_target(t, &pd, &trash, m->targets[i].path, reterr);
 	/* Orphans nobody uses any more go now. One that the plan mounts
 	 * from or onto stays, as ours: when the plan was made it looked
 	 * like a real directory (an existing `.git`, bound read-only), and
 	 * removing it now would make the launch fail. */
-	struct host_trash trash = { .fd = -1 };
-	if (t->orphans.n > 0)
-		host_trash_open(&trash, t->state);
 	for (size_t i = 0; i < t->orphans.n; i++) {
 		const struct record *o = &t->orphans.v[i];
 		if (records_has(&t->in_use, o->dev, o->ino, o->path) ||

@@ -62,17 +62,61 @@ void host_trash_close(struct host_trash *t)
 	*t = (struct host_trash){.fd = -1};
 }
 
-bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
-		     const char *path)
+/* Keyed entries start with this; entries used once never do. */
+#define KEY_PREFIX "k."
+
+bool host_trash_key(const struct statx *parent, const char *path, char key[NAME_MAX + 1])
 {
-	char entry[64];
+	size_t n;
+
+	if (!(parent->stx_mask & STATX_BTIME) || !(parent->stx_mask & STATX_INO))
+		return false;
+	n = (size_t)snprintf(key, NAME_MAX + 1, KEY_PREFIX "%x.%x.%llx.%llx.%x.",
+			     parent->stx_dev_major, parent->stx_dev_minor,
+			     (unsigned long long)parent->stx_ino,
+			     (unsigned long long)parent->stx_btime.tv_sec,
+			     parent->stx_btime.tv_nsec);
+	/* The path, with '%' and '/' escaped: two paths, two names. */
+	for (const char *p = path; *p; p++) {
+		const char *esc = *p == '/' ? "%2F" : *p == '%' ? "%25" : NULL;
+		size_t len = esc ? 3 : 1;
+		if (n + len > NAME_MAX)
+			return false;
+		if (esc)
+			memcpy(key + n, esc, len);
+		else
+			key[n] = *p;
+		n += len;
+	}
+	key[n] = '\0';
+	return true;
+}
+
+int host_trash_reclaim(struct host_trash *t, int dfd, const char *name, const char *key)
+{
+	if (t->fd < 0)
+		return -ENOENT;
+	return renameat2(t->fd, key, dfd, name, RENAME_NOREPLACE) < 0 ? -errno : 0;
+}
+
+bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
+		     const char *key, const char *path)
+{
+	char entry[NAME_MAX + 1];
 	int r = -1;
 
 	/* rename(2) does not cross filesystems. */
 	if (t->fd < 0 || st->st_dev != t->dev)
 		return false;
-	/* Unique to this opening of the trash (a run opens it more than once);
-	 * NOREPLACE all the same, and the next number if it was taken. */
+	if (key) {
+		snprintf(entry, sizeof(entry), "%s", key);
+		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
+		if (r < 0 && errno != EEXIST)
+			return false;
+	}
+	/* Otherwise under a name unique to this opening of the trash (a run
+	 * opens it more than once); NOREPLACE all the same, and the next
+	 * number if it was taken. */
 	for (unsigned attempt = 0; attempt < 8 && r < 0; attempt++) {
 		snprintf(entry, sizeof(entry), "%d.%llx.%u", (int)getpid(), t->opened, t->seq++);
 		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
@@ -94,13 +138,41 @@ bool host_trash_take(struct host_trash *t, int dfd, const char *name, const stru
 	return true;
 }
 
+/* One pass over the trash: deletes the entries used once (KEYED false) or
+ * the keyed ones while more than KEEP of them were counted (KEYED true),
+ * within *BUDGET; returns how many keyed entries it saw. */
+static unsigned sweep(int fd, bool keyed, unsigned keep, unsigned *budget)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	unsigned seen = 0;
+	long n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			off += de->d_reclen;
+			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+				continue;
+			bool is_keyed = strneq(de->d_name, KEY_PREFIX, strlen(KEY_PREFIX));
+			seen += is_keyed;
+			if (is_keyed != keyed || *budget == 0 || (keyed && seen <= keep))
+				continue;
+			/* ENOTEMPTY, ENOTDIR: not a placeholder; ENOENT: another
+			 * run was first (or took it back). Either way, not ours
+			 * to insist on. */
+			(void)unlinkat(fd, de->d_name, AT_REMOVEDIR);
+			(*budget)--;
+		}
+	return seen;
+}
+
 void host_trash_empty(unsigned max)
 {
 	_cleanup_free_ char *state = NULL, *path = NULL;
 	_cleanup_close_ int fd = -1;
-	char buf[4096] __attribute__((aligned(8)));
-	unsigned done = 0;
-	long n;
+	unsigned budget = max;
 
 	if (state_dir_get(&state) < 0)
 		return;
@@ -108,15 +180,6 @@ void host_trash_empty(unsigned max)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	while (done < max && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n && done < max;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-			off += de->d_reclen;
-			if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-				continue;
-			/* ENOTEMPTY, ENOTDIR: not a placeholder; ENOENT: another
-			 * run was first. Either way, not ours to insist on. */
-			(void)unlinkat(fd, de->d_name, AT_REMOVEDIR);
-			done++;
-		}
+	if (sweep(fd, false, HOST_TRASH_KEEP, &budget) > HOST_TRASH_KEEP)
+		(void)sweep(fd, true, HOST_TRASH_KEEP, &budget);
 }

@@ -83,6 +83,16 @@ static void make_dir_in(const char *dir, const char *name)
 	free(p);
 }
 
+static ino_t inode_of(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	struct stat st;
+
+	cr_assert_eq(lstat(p, &st), 0, "lstat %s", p);
+	free(p);
+	return st.st_ino;
+}
+
 static void make_file_in(const char *dir, const char *name)
 {
 	char *p = xasprintf("%s/%s", dir, name);
@@ -94,7 +104,10 @@ static void make_file_in(const char *dir, const char *name)
 
 TestSuite(host_targets, .init = setup, .fini = teardown);
 
-Test(host_targets, made_then_moved_to_trash_then_deleted)
+/* Made, moved to the trash at the end, and taken back by the next run
+ * that needs a placeholder at the same place: no directory made or deleted
+ * after the first run. */
+Test(host_targets, made_then_moved_to_trash_then_taken_back)
 {
 	const char *names[] = {".git", ".codex", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
@@ -103,12 +116,124 @@ Test(host_targets, made_then_moved_to_trash_then_deleted)
 
 	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
 	cr_assert(exists_in(ws, ".git") && exists_in(ws, ".codex"));
+	ino_t git = inode_of(ws, ".git"), codex = inode_of(ws, ".codex");
 	host_targets_release(t);
 	cr_assert(!exists_in(ws, ".git") && !exists_in(ws, ".codex"),
 		  "the names leave the workspace at once");
 	cr_assert_eq(count_entries(trash), 2, "the directories wait in the trash");
 	host_trash_empty(HOST_TRASH_SWEEP_MAX);
+	cr_assert_eq(count_entries(trash), 2, "kept for the next run");
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
 	cr_assert_eq(count_entries(trash), 0);
+	cr_assert_eq(inode_of(ws, ".git"), git, "not taken back from the trash");
+	cr_assert_eq(inode_of(ws, ".codex"), codex);
+	host_targets_release(t);
+	cr_assert(!exists_in(ws, ".git") && !exists_in(ws, ".codex"));
+	cr_assert_eq(count_entries(trash), 2);
+}
+
+/* A placeholder goes back only to the place it came from: the same path in
+ * the same directory. Elsewhere (another workspace; a new directory where
+ * the workspace was) a new one is made, and the old one waits on. */
+Test(host_targets, placeholder_is_reused_only_at_its_own_place)
+{
+	const char *names[] = {".git", NULL};
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	ino_t first = inode_of(ws, ".git");
+	host_targets_release(t);
+
+	/* Another workspace. */
+	char *keep = ws;
+	ws = xasprintf("%s/other", base);
+	cr_assert_eq(mkdir(ws, 0755), 0);
+	_cleanup_mount_plan_free_ struct mount_plan *other = plan_with(names);
+	cr_assert_eq(host_targets_acquire(other, &t, &err), 0, "%s", err.message);
+	cr_assert_neq(inode_of(ws, ".git"), first, "moved to another workspace");
+	host_targets_release(t);
+	free(ws);
+	ws = keep;
+
+	/* The same path, but a new directory there. */
+	char *moved = xasprintf("%s/moved", base);
+	cr_assert_eq(rename(ws, moved), 0);
+	cr_assert_eq(mkdir(ws, 0755), 0);
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	cr_assert_neq(inode_of(ws, ".git"), first, "moved into a new directory");
+	host_targets_release(t);
+
+	/* The same directory, moved elsewhere. */
+	keep = ws;
+	ws = moved;
+	_cleanup_mount_plan_free_ struct mount_plan *at_moved = plan_with(names);
+	cr_assert_eq(host_targets_acquire(at_moved, &t, &err), 0, "%s", err.message);
+	cr_assert_neq(inode_of(ws, ".git"), first, "reused at another path");
+	host_targets_release(t);
+	ws = keep;
+	cr_assert_eq(count_entries(trash), 4);
+	free(moved);
+}
+
+/* Something written into a trash entry (by a sandbox that kept a
+ * descriptor to it, say) goes back only where it came from, and stays
+ * there as content that is not a placeholder's. */
+Test(host_targets, content_written_in_the_trash_stays_at_its_own_place)
+{
+	const char *names[] = {".git", NULL};
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+	DIR *d;
+	struct dirent *de;
+	char *entry = NULL;
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	cr_assert_not_null(d = opendir(trash));
+	while ((de = readdir(d)))
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			entry = xasprintf("%s/%s", trash, de->d_name);
+	closedir(d);
+	cr_assert_not_null(entry);
+	make_file_in(entry, "HEAD");
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	char *git = xasprintf("%s/.git", ws);
+	cr_assert(exists_in(git, "HEAD"), "content moved away again");
+	cr_assert_eq(count_entries(trash), 0);
+	free(git);
+	free(entry);
+}
+
+/* The sweep deletes every entry used once, and keyed entries beyond
+ * HOST_TRASH_KEEP. */
+Test(host_targets, trash_keeps_a_bounded_number_of_keyed_entries)
+{
+	const char *names[] = {".git", NULL};
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	/* Makes the trash. */
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	host_targets_release(t);
+	for (int i = 0; i < HOST_TRASH_KEEP + 4; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "k.test%d", i);
+		make_dir_in(trash, name);
+	}
+	for (int i = 0; i < 5; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "1.2.%d", i);
+		make_dir_in(trash, name);
+	}
+	host_trash_empty(HOST_TRASH_KEEP * 2);
+	cr_assert_eq(count_entries(trash), HOST_TRASH_KEEP);
 }
 
 /* bwrap makes a mount point it misses itself, and may be first. */
@@ -193,17 +318,27 @@ Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
 	make_file_in(trash, "file");
 	host_trash_empty(HOST_TRASH_SWEEP_MAX);
 	cr_assert(exists_in(full, "x") && exists_in(trash, "file"));
-	cr_assert_eq(count_entries(trash), 2);
+	cr_assert_eq(count_entries(trash), 3, "and the .git placeholder, kept for reuse");
 	free(full);
 }
 
 /* A run opens the trash more than once (orphans, then its own); names
- * stay unique across openings, so every placeholder goes to the trash. */
+ * used once stay unique across openings, so every placeholder goes to the
+ * trash. Names this long leave no room for a key. */
 Test(host_targets, trash_names_are_unique_across_openings)
 {
-	const char *names[] = {".a", ".b", ".c", ".d", ".e", ".f", ".g", ".h", ".i", NULL};
-	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	char *v[10];
+	for (int i = 0; i < 9; i++) {
+		char name[NAME_MAX + 1];
+		memset(name, 'a' + i, 240);
+		name[240] = '\0';
+		v[i] = xstrdup(name);
+	}
+	v[9] = NULL;
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with((const char *const *)v);
 	struct error err = {};
+	for (int i = 0; i < 9; i++)
+		free(v[i]);
 
 	for (int round = 0; round < 2; round++) {
 		struct host_targets *t = NULL;
