@@ -29,6 +29,9 @@ struct record {
 	dev_t dev;
 	ino_t ino;
 	char *path;
+	/* A modification time at which it was seen empty (see hold_target). */
+	struct timespec empty_at;
+	bool known_empty;
 };
 
 struct records {
@@ -46,10 +49,11 @@ struct host_targets {
 	struct records in_use, orphans; /* other runs', as begin found them */
 };
 
-static void records_add(struct records *r, dev_t dev, ino_t ino, const char *path)
+static struct record *records_add(struct records *r, dev_t dev, ino_t ino, const char *path)
 {
 	GROW(r->v, r->cap, r->n + 1);
-	r->v[r->n++] = (struct record){ .dev = dev, .ino = ino, .path = xstrdup(path) };
+	r->v[r->n] = (struct record){ .dev = dev, .ino = ino, .path = xstrdup(path) };
+	return &r->v[r->n++];
 }
 
 static void records_free(struct records *r)
@@ -166,7 +170,8 @@ static void remove_placeholder(const struct record *rec, struct parent_dir *pd,
 	if (!S_ISDIR(st.st_mode) || st.st_dev != rec->dev || st.st_ino != rec->ino)
 		return;
 	char key[NAME_MAX + 1];
-	if (host_trash_take(trash, dfd, name, &st, key_of(pd, rec->path, key), rec->path))
+	if (host_trash_take(trash, dfd, name, &st, key_of(pd, rec->path, key),
+			    rec->known_empty ? &rec->empty_at : NULL, rec->path))
 		return;
 	/* ENOTEMPTY if the user put something there: then it is theirs. */
 	(void)unlinkat(dfd, name, AT_REMOVEDIR);
@@ -275,8 +280,21 @@ static int hold_target(struct host_targets *t, struct parent_dir *pd, struct hos
 					"cannot create mount point %s: %m", path);
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return error_setf_errno(reterr, -errno, NULL, 0, 0, "%s: %m", path);
-	if (S_ISDIR(st.st_mode))
-		records_add(&t->mine, st.st_dev, st.st_ino, path);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	struct record *rec = records_add(&t->mine, st.st_dev, st.st_ino, path);
+	/* Seen empty after its last change, it can be taken out at the end
+	 * on one stat (host_trash_take). Not when that change was in the last
+	 * second: an entry added in the same clock tick as a change before it
+	 * may leave the modification time as it was, and the read below
+	 * could have come before it. A placeholder taken back from the trash
+	 * last changed long ago; one just made is read at the end. */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (st.st_mtim.tv_sec < now.tv_sec - 1 && !dir_has_entries(dfd, name)) {
+		rec->empty_at = st.st_mtim;
+		rec->known_empty = true;
+	}
 	return 0;
 }
 

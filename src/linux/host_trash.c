@@ -7,29 +7,8 @@
 
 #include "linux/host_trash.h"
 #include "linux/state_dir.h"
+#include "util/fs.h"
 #include "util/macros.h"
-
-/* Whether the directory NAME in DFD has an entry besides "." and "..". An
- * error counts as content: the directory is then left alone. */
-static bool has_content(int dfd, const char *name)
-{
-	_cleanup_close_ int fd =
-	    openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	/* Room for ".", ".." and one more name of any length. */
-	char buf[2 * sizeof(struct dirent64)] __attribute__((aligned(8)));
-	long n;
-
-	if (fd < 0)
-		return true;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-				return true;
-			off += de->d_reclen;
-		}
-	return n < 0;
-}
 
 void host_trash_open(struct host_trash *t, const char *state_dir)
 {
@@ -100,7 +79,7 @@ int host_trash_reclaim(struct host_trash *t, int dfd, const char *name, const ch
 }
 
 bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
-		     const char *key, const char *path)
+		     const char *key, const struct timespec *empty_at, const char *path)
 {
 	char entry[NAME_MAX + 1];
 	int r = -1;
@@ -127,8 +106,14 @@ bool host_trash_take(struct host_trash *t, int dfd, const char *name, const stru
 		return false;
 	/* Checked after the move, when nothing can add to it by its old path:
 	 * what the user put there while the sandbox ran is theirs, and goes
-	 * back. */
-	if (!has_content(t->fd, entry))
+	 * back. Unchanged since it was seen empty, it still is: an entry
+	 * added or removed sets the modification time, a move does not. */
+	struct stat now;
+	if (empty_at && fstatat(t->fd, entry, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(now.st_mode) && now.st_mtim.tv_sec == empty_at->tv_sec &&
+	    now.st_mtim.tv_nsec == empty_at->tv_nsec)
+		return true;
+	if (!dir_has_entries(t->fd, entry))
 		return true;
 	if (renameat2(t->fd, entry, dfd, name, RENAME_NOREPLACE) < 0)
 		fprintf(stderr,

@@ -34,6 +34,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct host_trash {
 	int fd; /* STATE/trash, or -1 when there is none to use */
@@ -59,12 +60,14 @@ int host_trash_reclaim(struct host_trash *t, int dfd, const char *name, const ch
 
 /* Takes the empty directory NAME in DFD, whose stat is ST, out of its
  * directory: into the trash as KEY (may be NULL), or under a name used
- * once when KEY is NULL or taken. Returns true when that is done: moved to
- * the trash, or moved back because it turned out to have content (which is
- * the user's: see host_targets.c). Returns false when the trash cannot take
- * it (another filesystem, no trash): the caller removes it itself. */
+ * once when KEY is NULL or taken. EMPTY_AT (or NULL) is a modification
+ * time at which it was seen empty, which spares reading it again. Returns
+ * true when that is done: moved to the trash, or moved back because it
+ * turned out to have content (which is the user's: see host_targets.c).
+ * Returns false when the trash cannot take it (another filesystem, no
+ * trash): the caller removes it itself. */
 bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
-		     const char *key, const char *path);
+		     const char *key, const struct timespec *empty_at, const char *path);
 
 /* Deletes the entries used once, and keyed entries beyond HOST_TRASH_KEEP,
  * at most MAX of them; entries that are not empty directories stay. Meant

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "util/fs.h"
 #include "util/path.h"
@@ -81,4 +82,24 @@ int find_program(const char *name, char *const *exclude, char **ret)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+bool dir_has_entries(int dfd, const char *name)
+{
+	_cleanup_close_ int fd =
+	    openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	/* Room for ".", ".." and one more name of any length. */
+	char buf[2 * sizeof(struct dirent64)] __attribute__((aligned(8)));
+	long n;
+
+	if (fd < 0)
+		return true;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+				return true;
+			off += de->d_reclen;
+		}
+	return n < 0;
 }

@@ -19,3 +19,7 @@ int read_fd_max(int fd, size_t max, char **ret, size_t *ret_len);
 /* Finds NAME on $PATH, skipping directories at or below any of EXCLUDE
  * (canonical paths). Returns the canonical path of the first executable. */
 int find_program(const char *name, char *const *exclude, char **ret);
+/* Whether the directory NAME in DFD has an entry besides "." and "..",
+ * without following a symlink. An error counts as an entry: callers use it
+ * to leave a directory alone. */
+bool dir_has_entries(int dfd, const char *name);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "linux/host_targets.h"
 #include "linux/host_trash.h"
@@ -277,6 +278,29 @@ Test(host_targets, filled_placeholder_stays)
 	struct error err = {};
 	char *git = xasprintf("%s/.git", ws);
 
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	make_file_in(git, "HEAD");
+	host_targets_release(t);
+	cr_assert(exists_in(git, "HEAD"), "the user's repository was moved away");
+	cr_assert_eq(count_entries(trash), 0);
+	free(git);
+}
+
+/* The same, with a placeholder taken back from the trash and last changed
+ * long ago (seen empty at the start, so the end looks at its modification
+ * time only). */
+Test(host_targets, filled_reused_placeholder_stays)
+{
+	const char *names[] = {".git", NULL};
+	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
+	struct host_targets *t = NULL;
+	struct error err = {};
+	char *git = xasprintf("%s/.git", ws);
+	struct timespec long_ago[2] = {{.tv_sec = time(NULL) - 3600}, {.tv_sec = time(NULL) - 3600}};
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	cr_assert_eq(utimensat(AT_FDCWD, git, long_ago, 0), 0);
+	host_targets_release(t);
 	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
 	make_file_in(git, "HEAD");
 	host_targets_release(t);
