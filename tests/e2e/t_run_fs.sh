@@ -333,25 +333,82 @@ while True:
 	done
 }
 
-# Placeholders leave the workspace when the run ends; on the state
-# directory's filesystem they wait in its trash, which the next run
-# empties while its sandbox starts (src/linux/host_trash.h). Only empty
-# directories are deleted from there.
-test_run_placeholder_trash_is_emptied_by_the_next_run() {
-	make_ws
+# cordon's state directory for this user (src/linux/state_dir.c).
+state_dir() {
 	local state=/tmp/cordon-$(id -u)
 	case ${XDG_RUNTIME_DIR:-} in /*) [ -d "$XDG_RUNTIME_DIR/cordon" ] && state=$XDG_RUNTIME_DIR/cordon ;; esac
+	echo "$state"
+}
+
+# The trash entries (name and inode) of the placeholders under directory D.
+trash_entries_of() {
+	local esc
+	esc=$(printf '%s' "$1" | sed 's|%|%25|g; s|/|%2F|g')
+	(cd "$(state_dir)/trash" && ls -i -A | awk -v e="$esc%2F" 'index($2, e) {print $2, $1}' | sort)
+}
+
+# Placeholders leave the workspace when the run ends; on the state
+# directory's filesystem they wait in its trash, and the next run at the
+# same place takes them back instead of making new directories
+# (src/linux/host_trash.h). Entries used once are deleted by the next run;
+# only empty directories are.
+test_run_placeholders_are_taken_back_from_the_trash() {
+	make_ws
+	local state
+	state=$(state_dir)
 	crun -C "$WS" -- true
 	[ -d "$state/trash" ] || fail "no trash in $state"
-	ls -A "$state/trash" >"$T/before"
-	mkdir "$state/trash/full-$$"
-	echo keep >"$state/trash/full-$$/x"
+	trash_entries_of "$WS" >"$T/first"
+	[ "$(wc -l <"$T/first")" -ge 2 ] || fail "placeholders of $WS not in the trash: $(ls -A "$state/trash")"
+	mkdir "$state/trash/1.once-$$.0" "$state/trash/1.full-$$.0"
+	echo keep >"$state/trash/1.full-$$.0/x"
 	crun -C "$WS" -- true
-	while read -r e; do
-		[ ! -e "$state/trash/$e" ] || fail "the next run left $state/trash/$e"
-	done <"$T/before"
-	expect_eq keep "$(cat "$state/trash/full-$$/x")" "a non-empty trash entry"
-	rm -rf "$state/trash/full-$$"
+	trash_entries_of "$WS" >"$T/second"
+	expect_eq "$(cat "$T/first")" "$(cat "$T/second")" "the same directories, back in the trash"
+	[ ! -e "$state/trash/1.once-$$.0" ] || fail "the next run left an entry used once"
+	expect_eq keep "$(cat "$state/trash/1.full-$$.0/x")" "a non-empty trash entry"
+	rm -rf "$state/trash/1.full-$$.0"
+	[ -z "$(ls -A "$WS")" ] || fail "left in the workspace: $(ls -A "$WS")"
+}
+
+# A sandbox whose profile leaves another run's placeholder visible and
+# writable keeps a descriptor to it, and writes through it after that run
+# ended. The placeholder must not become a placeholder anywhere else: here
+# another workspace's .vscode, where the sandbox could not write.
+test_run_placeholder_kept_open_is_not_reused_elsewhere() {
+	make_ws
+	local ws2 state
+	mkdir "$T/ws2"
+	ws2=$(cd "$T/ws2" && pwd -P)
+	state=$(state_dir)
+	printf '[permissions.open]\nextends = ":workspace"\nprotected_names = []\n' >"$T/open.toml"
+	# Once, so that A below takes its placeholders back from the trash.
+	crun -C "$WS" -- true
+	crun -C "$WS" -- sleep 1 &
+	local a=$!
+	for _ in $(seq 50); do [ -d "$WS/.vscode" ] && break; sleep 0.05; done
+	[ -d "$WS/.vscode" ] || fail "no placeholder for $WS/.vscode"
+	crun --config "$T/open.toml" -p open -C "$WS" -- python3 -c '
+import os, time
+fd = os.open(".vscode", os.O_RDONLY | os.O_DIRECTORY)
+end = time.time() + 3
+while time.time() < end:
+    try:
+        os.close(os.open("planted", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
+    except OSError:
+        pass
+    time.sleep(0.01)
+' &
+	local b=$!
+	wait "$a"
+	crun -C "$ws2" -- sleep 1
+	[ ! -e "$ws2/.vscode/planted" ] || fail "the kept placeholder became $ws2/.vscode"
+	[ ! -e /tmp/.vscode/planted ] || fail "the kept placeholder became /tmp/.vscode"
+	wait "$b" || true
+	[ ! -e "$ws2/.vscode" ] || fail "left $ws2/.vscode"
+	# What it wrote is in the trash entry of $WS/.vscode; only a run at that
+	# place would take it back. Not left for other tests.
+	trash_entries_of "$WS" | while read -r e _; do rm -rf "${state:?}/trash/$e"; done
 }
 
 # These need what only a mount namespace gives: protected metadata and
@@ -379,5 +436,6 @@ e2e_backends "$E2E_NS" test_run_workspace_write_inside_not_outside \
 	test_run_concurrent_runs_share_placeholders_safely \
 	test_run_killed_run_leftovers_are_cleaned_next_time \
 	test_run_placeholder_never_removes_real_content \
-	test_run_placeholder_trash_is_emptied_by_the_next_run \
+	test_run_placeholders_are_taken_back_from_the_trash \
+	test_run_placeholder_kept_open_is_not_reused_elsewhere \
 	test_run_leftover_process_cannot_take_a_placeholders_name
