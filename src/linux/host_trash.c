@@ -50,11 +50,10 @@ bool host_trash_key(const struct statx *parent, const char *path, char key[NAME_
 
 	if (!(parent->stx_mask & STATX_BTIME) || !(parent->stx_mask & STATX_INO))
 		return false;
-	n = (size_t)snprintf(key, NAME_MAX + 1, KEY_PREFIX "%x.%x.%llx.%llx.%x.",
-			     parent->stx_dev_major, parent->stx_dev_minor,
-			     (unsigned long long)parent->stx_ino,
-			     (unsigned long long)parent->stx_btime.tv_sec,
-			     parent->stx_btime.tv_nsec);
+	n = (size_t)snprintf(
+	    key, NAME_MAX + 1, KEY_PREFIX "%x.%x.%llx.%llx.%x.", parent->stx_dev_major,
+	    parent->stx_dev_minor, (unsigned long long)parent->stx_ino,
+	    (unsigned long long)parent->stx_btime.tv_sec, parent->stx_btime.tv_nsec);
 	/* The path, with '%' and '/' escaped: two paths, two names. */
 	for (const char *p = path; *p; p++) {
 		const char *esc = *p == '/' ? "%2F" : *p == '%' ? "%25" : NULL;

@@ -103,6 +103,16 @@ static void make_file_in(const char *dir, const char *name)
 	free(p);
 }
 
+/* One run's placeholders, from start to end, with nothing in between. */
+static void run_once(const struct mount_plan *m)
+{
+	struct host_targets *t = NULL;
+	struct error err = {};
+
+	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+	host_targets_release(t);
+}
+
 TestSuite(host_targets, .init = setup, .fini = teardown);
 
 /* Made, moved to the trash at the end, and taken back by the next run
@@ -186,14 +196,11 @@ Test(host_targets, content_written_in_the_trash_stays_at_its_own_place)
 {
 	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
-	struct host_targets *t = NULL;
-	struct error err = {};
 	DIR *d;
 	struct dirent *de;
 	char *entry = NULL;
 
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	host_targets_release(t);
+	run_once(m);
 	cr_assert_not_null(d = opendir(trash));
 	while ((de = readdir(d)))
 		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
@@ -202,8 +209,7 @@ Test(host_targets, content_written_in_the_trash_stays_at_its_own_place)
 	cr_assert_not_null(entry);
 	make_file_in(entry, "HEAD");
 
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	host_targets_release(t);
+	run_once(m);
 	char *git = xasprintf("%s/.git", ws);
 	cr_assert(exists_in(git, "HEAD"), "content moved away again");
 	cr_assert_eq(count_entries(trash), 0);
@@ -217,12 +223,9 @@ Test(host_targets, trash_keeps_a_bounded_number_of_keyed_entries)
 {
 	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
-	struct host_targets *t = NULL;
-	struct error err = {};
 
 	/* Makes the trash. */
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	host_targets_release(t);
+	run_once(m);
 	for (int i = 0; i < HOST_TRASH_KEEP + 4; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "k.test%d", i);
@@ -268,16 +271,25 @@ Test(host_targets, file_made_meanwhile_is_left_alone)
 	cr_assert_eq(count_entries(trash), 0);
 }
 
-/* The user filled a placeholder on the host while the sandbox ran: it is
- * theirs now, and stays where it is. */
-Test(host_targets, filled_placeholder_stays)
+/* The user fills a placeholder on the host while the sandbox runs: it is
+ * theirs now, and stays where it is. With REUSED, the placeholder is taken
+ * back from the trash and was last changed long ago, so it was seen empty
+ * at the start and the end looks at its modification time only. */
+static void expect_filled_placeholder_stays(bool reused)
 {
 	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
 	char *git = xasprintf("%s/.git", ws);
+	struct timespec long_ago[2] = {{.tv_sec = time(NULL) - 3600},
+				       {.tv_sec = time(NULL) - 3600}};
 
+	if (reused) {
+		cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
+		cr_assert_eq(utimensat(AT_FDCWD, git, long_ago, 0), 0);
+		host_targets_release(t);
+	}
 	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
 	make_file_in(git, "HEAD");
 	host_targets_release(t);
@@ -286,27 +298,14 @@ Test(host_targets, filled_placeholder_stays)
 	free(git);
 }
 
-/* The same, with a placeholder taken back from the trash and last changed
- * long ago (seen empty at the start, so the end looks at its modification
- * time only). */
+Test(host_targets, filled_placeholder_stays)
+{
+	expect_filled_placeholder_stays(false);
+}
+
 Test(host_targets, filled_reused_placeholder_stays)
 {
-	const char *names[] = {".git", NULL};
-	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
-	struct host_targets *t = NULL;
-	struct error err = {};
-	char *git = xasprintf("%s/.git", ws);
-	struct timespec long_ago[2] = {{.tv_sec = time(NULL) - 3600}, {.tv_sec = time(NULL) - 3600}};
-
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	cr_assert_eq(utimensat(AT_FDCWD, git, long_ago, 0), 0);
-	host_targets_release(t);
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	make_file_in(git, "HEAD");
-	host_targets_release(t);
-	cr_assert(exists_in(git, "HEAD"), "the user's repository was moved away");
-	cr_assert_eq(count_entries(trash), 0);
-	free(git);
+	expect_filled_placeholder_stays(true);
 }
 
 /* Two runs sharing a placeholder: the first to end leaves it to the other. */
@@ -330,12 +329,9 @@ Test(host_targets, trash_keeps_what_is_not_an_empty_directory)
 {
 	const char *names[] = {".git", NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
-	struct host_targets *t = NULL;
-	struct error err = {};
 
 	/* Makes the trash. */
-	cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-	host_targets_release(t);
+	run_once(m);
 	make_dir_in(trash, "full");
 	char *full = xasprintf("%s/full", trash);
 	make_file_in(full, "x");
@@ -360,14 +356,11 @@ Test(host_targets, trash_names_are_unique_across_openings)
 	}
 	v[9] = NULL;
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with((const char *const *)v);
-	struct error err = {};
 	for (int i = 0; i < 9; i++)
 		free(v[i]);
 
 	for (int round = 0; round < 2; round++) {
-		struct host_targets *t = NULL;
-		cr_assert_eq(host_targets_acquire(m, &t, &err), 0, "%s", err.message);
-		host_targets_release(t);
+		run_once(m);
 	}
 	cr_assert_eq(count_entries(trash), 18);
 }
