@@ -371,27 +371,42 @@ test_run_placeholders_are_taken_back_from_the_trash() {
 	[ -z "$(ls -A "$WS")" ] || fail "left in the workspace: $(ls -A "$WS")"
 }
 
-# A sandbox whose profile leaves another run's placeholder visible and
-# writable keeps a descriptor to it, and writes through it after that run
-# ended. The placeholder must not become a placeholder anywhere else: here
-# another workspace's .vscode, where the sandbox could not write.
+# A sandbox (B) whose profile leaves another run's (A's) placeholder
+# visible and writable keeps a descriptor to it, and writes through it
+# after A ended. The placeholder must not become a placeholder anywhere
+# else: here the .vscode of another workspace, which a run C needs while B
+# writes, and where B could not write. (With trash keys made of the name
+# alone, this fails: C takes A's placeholder back.)
 test_run_placeholder_kept_open_is_not_reused_elsewhere() {
 	make_ws
 	local ws2 state
 	mkdir "$T/ws2"
 	ws2=$(cd "$T/ws2" && pwd -P)
 	state=$(state_dir)
-	printf '[permissions.open]\nextends = ":workspace"\nprotected_names = []\n' >"$T/open.toml"
+	# B's profile leaves .vscode unprotected; A's and C's keep /tmp
+	# read-only, so that their only placeholders are in the workspaces.
+	cat >"$T/p.toml" <<-'EOF'
+		[permissions.open]
+		extends = ":workspace"
+		protected_names = []
+		[permissions.ws]
+		extends = ":workspace"
+		[permissions.ws.filesystem]
+		":slash_tmp" = "read"
+	EOF
 	# Once, so that A below takes its placeholders back from the trash.
-	crun -C "$WS" -- true
-	crun -C "$WS" -- sleep 1 &
+	crun --config "$T/p.toml" -p ws -C "$WS" -- true
+	crun --config "$T/p.toml" -p ws -C "$WS" -- sleep 2 &
 	local a=$!
 	for _ in $(seq 50); do [ -d "$WS/.vscode" ] && break; sleep 0.05; done
 	[ -d "$WS/.vscode" ] || fail "no placeholder for $WS/.vscode"
-	crun --config "$T/open.toml" -p open -C "$WS" -- python3 -c '
+	crun --config "$T/p.toml" -p open -C "$WS" -- python3 -c '
 import os, time
 fd = os.open(".vscode", os.O_RDONLY | os.O_DIRECTORY)
-end = time.time() + 3
+open("opened", "w").close()
+while not os.path.exists("go"):
+    time.sleep(0.01)
+end = time.time() + 2
 while time.time() < end:
     try:
         os.close(os.open("planted", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
@@ -400,15 +415,22 @@ while time.time() < end:
     time.sleep(0.01)
 ' &
 	local b=$!
+	# It writes only once A has ended: A leaves an empty placeholder.
 	wait "$a"
-	crun -C "$ws2" -- sleep 1
+	touch "$WS/go"
+	crun --config "$T/p.toml" -p ws -C "$ws2" -- sleep 1
 	[ ! -e "$ws2/.vscode/planted" ] || fail "the kept placeholder became $ws2/.vscode"
-	[ ! -e /tmp/.vscode/planted ] || fail "the kept placeholder became /tmp/.vscode"
-	wait "$b" || true
+	wait "$b" || fail "the sandbox that keeps the placeholder open failed"
+	[ -e "$WS/opened" ] || fail "the placeholder was gone before it could be opened"
 	[ ! -e "$ws2/.vscode" ] || fail "left $ws2/.vscode"
-	# What it wrote is in the trash entry of $WS/.vscode; only a run at that
-	# place would take it back. Not left for other tests.
-	trash_entries_of "$WS" | while read -r e _; do rm -rf "${state:?}/trash/$e"; done
+	# What it wrote went to the trash entry of $WS/.vscode, which only a
+	# run at that place would take back. Not left for other tests.
+	local e found=
+	while read -r e _; do
+		[ -e "$state/trash/$e/planted" ] && found=1
+		rm -rf "${state:?}/trash/$e"
+	done < <(trash_entries_of "$WS")
+	[ -n "$found" ] || fail "the write through the kept descriptor landed nowhere to be seen"
 }
 
 # These need what only a mount namespace gives: protected metadata and
