@@ -80,23 +80,21 @@ int host_trash_reclaim(struct host_trash *t, int dfd, const char *name, const ch
 bool host_trash_take(struct host_trash *t, int dfd, const char *name, const struct stat *st,
 		     const char *key, const struct timespec *empty_at, const char *path)
 {
-	char entry[NAME_MAX + 1];
+	const char *entry = key;
+	char once[64];
 	int r = -1;
 
 	/* rename(2) does not cross filesystems. */
 	if (t->fd < 0 || st->st_dev != t->dev)
 		return false;
-	if (key) {
-		snprintf(entry, sizeof(entry), "%s", key);
-		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
-		if (r < 0 && errno != EEXIST)
-			return false;
-	}
+	if (key && (r = renameat2(dfd, name, t->fd, key, RENAME_NOREPLACE)) < 0 && errno != EEXIST)
+		return false;
 	/* Otherwise under a name unique to this opening of the trash (a run
 	 * opens it more than once); NOREPLACE all the same, and the next
 	 * number if it was taken. */
 	for (unsigned attempt = 0; attempt < 8 && r < 0; attempt++) {
-		snprintf(entry, sizeof(entry), "%d.%llx.%u", (int)getpid(), t->opened, t->seq++);
+		snprintf(once, sizeof(once), "%d.%llx.%u", (int)getpid(), t->opened, t->seq++);
+		entry = once;
 		r = renameat2(dfd, name, t->fd, entry, RENAME_NOREPLACE);
 		if (r < 0 && errno != EEXIST)
 			return false;
@@ -123,9 +121,9 @@ bool host_trash_take(struct host_trash *t, int dfd, const char *name, const stru
 }
 
 /* One pass over the trash: deletes the entries used once (KEYED false) or
- * the keyed ones while more than KEEP of them were counted (KEYED true),
- * within *BUDGET; returns how many keyed entries it saw. */
-static unsigned sweep(int fd, bool keyed, unsigned keep, unsigned *budget)
+ * the keyed ones counted beyond HOST_TRASH_KEEP (KEYED true), within
+ * *BUDGET; returns how many keyed entries it saw. */
+static unsigned sweep(int fd, bool keyed, unsigned *budget)
 {
 	char buf[4096] __attribute__((aligned(8)));
 	unsigned seen = 0;
@@ -141,7 +139,7 @@ static unsigned sweep(int fd, bool keyed, unsigned keep, unsigned *budget)
 				continue;
 			bool is_keyed = strneq(de->d_name, KEY_PREFIX, strlen(KEY_PREFIX));
 			seen += is_keyed;
-			if (is_keyed != keyed || *budget == 0 || (keyed && seen <= keep))
+			if (is_keyed != keyed || *budget == 0 || (keyed && seen <= HOST_TRASH_KEEP))
 				continue;
 			/* ENOTEMPTY, ENOTDIR: not a placeholder; ENOENT: another
 			 * run was first (or took it back). Either way, not ours
@@ -164,6 +162,6 @@ void host_trash_empty(unsigned max)
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (sweep(fd, false, HOST_TRASH_KEEP, &budget) > HOST_TRASH_KEEP)
-		(void)sweep(fd, true, HOST_TRASH_KEEP, &budget);
+	if (sweep(fd, false, &budget) > HOST_TRASH_KEEP)
+		(void)sweep(fd, true, &budget);
 }

@@ -240,33 +240,32 @@ Test(host_targets, trash_keeps_a_bounded_number_of_keyed_entries)
 	cr_assert_eq(count_entries(trash), HOST_TRASH_KEEP);
 }
 
-/* bwrap makes a mount point it misses itself, and may be first. */
-Test(host_targets, directory_made_meanwhile_is_adopted)
+/* One run's placeholders, with MAKE (NAME in the workspace) done between
+ * the two halves of their making, as bwrap may. */
+static void run_with_made_meanwhile(const char *name, void (*make)(const char *, const char *))
 {
-	const char *names[] = {".git", NULL};
+	const char *names[] = {name, NULL};
 	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
 	struct host_targets *t = NULL;
 	struct error err = {};
 
 	cr_assert_eq(host_targets_begin(m, &t, &err), 0, "%s", err.message);
-	make_dir_in(ws, ".git");
+	make(ws, name);
 	cr_assert_eq(host_targets_finish(t, m, &err), 0, "%s", err.message);
 	host_targets_release(t);
+}
+
+/* bwrap makes a mount point it misses itself, and may be first. */
+Test(host_targets, directory_made_meanwhile_is_adopted)
+{
+	run_with_made_meanwhile(".git", make_dir_in);
 	cr_assert(!exists_in(ws, ".git"), "bwrap's mount point was left on the host");
 }
 
 /* Something that is not a directory is nobody's placeholder. */
 Test(host_targets, file_made_meanwhile_is_left_alone)
 {
-	const char *names[] = {".envrc", NULL};
-	_cleanup_mount_plan_free_ struct mount_plan *m = plan_with(names);
-	struct host_targets *t = NULL;
-	struct error err = {};
-
-	cr_assert_eq(host_targets_begin(m, &t, &err), 0, "%s", err.message);
-	make_file_in(ws, ".envrc");
-	cr_assert_eq(host_targets_finish(t, m, &err), 0, "%s", err.message);
-	host_targets_release(t);
+	run_with_made_meanwhile(".envrc", make_file_in);
 	cr_assert(exists_in(ws, ".envrc"));
 	cr_assert_eq(count_entries(trash), 0);
 }
